@@ -1,0 +1,48 @@
+# gkwatch: the two commands of the README.
+#   make demo   set up, start the sandbox, crawl, check, serve Datasette on http://127.0.0.1:8001
+#   make test   set up with test extras, run the test suite
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+CHROMIUM ?= /usr/bin/chromium
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+
+.PHONY: demo test system-deps install install-test clean
+
+demo: install system-deps
+	$(VENV)/bin/gkwatch demo
+
+test: install-test system-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "gkwatch 需要 Python >= 3.11 (needs Python 3.11 or newer)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+# Debian's Chromium (Playwright cannot download its own browser here) and a CJK font for screenshots.
+system-deps:
+	@if [ -x $(CHROMIUM) ] && [ -f $(CJK_FONT) ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "安装 installing chromium fonts-wqy-microhei (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	else \
+		echo "缺少 Chromium 或中文字体: 请以 root 运行 'apt-get install chromium fonts-wqy-microhei'"; \
+		echo "(missing Chromium or a CJK font: install Debian packages chromium and fonts-wqy-microhei)"; \
+		exit 1; \
+	fi
+
+clean:
+	rm -rf $(VENV) demo-data .pytest_cache

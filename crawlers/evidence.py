@@ -1,0 +1,50 @@
+"""Raw responses of portal and column pages kept as evidence, one WARC file per distinct content.
+
+Files live beside the database (``<db>.evidence/ab/<sha256>.warc.gz``): a finding can show exactly
+what a page said on the day it was judged, and an unchanged page (HTTP 304) is re-read from here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+
+def evidence_dir(db_path: str | Path) -> Path:
+    return Path(f"{db_path}.evidence")
+
+
+def content_hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def store(root: Path, url: str, status: int, headers: list[tuple[str, str]], body: bytes) -> tuple[str, str]:
+    """Write the response once per distinct body; returns (content hash, path relative to root)."""
+    digest = content_hash(body)
+    relative = f"{digest[:2]}/{digest}.warc.gz"
+    path = root / relative
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        buffer = io.BytesIO()
+        writer = WARCWriter(buffer, gzip=True)
+        http_headers = StatusAndHeaders(f"{status} OK", headers, protocol="HTTP/1.1")
+        record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http_headers)
+        writer.write_record(record)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(buffer.getvalue())
+        tmp.replace(path)  # atomic: a crash never leaves half a record under the final name
+    return digest, relative
+
+
+def load(root: Path, relative: str) -> tuple[list[tuple[str, str]], bytes]:
+    """(headers, body) of a stored response."""
+    with open(root / relative, "rb") as stream:
+        for record in ArchiveIterator(stream):
+            if record.rec_type == "response":
+                return record.http_headers.headers, record.content_stream().read()
+    raise FileNotFoundError(relative)

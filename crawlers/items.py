@@ -1,0 +1,42 @@
+"""What the spider hands to the pipeline: plain dataclasses, one per kind of fact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ColumnRecord:
+    agency_id: str
+    url: str
+    name: str
+    type: str
+    parent_url: str | None = None
+    js: str = "none"
+    explicit: bool = False
+
+
+@dataclass
+class ListingRecord:
+    agency_id: str
+    column_url: str
+    url: str
+    title: str
+    published: str | None
+
+
+@dataclass
+class DetailRecord:
+    agency_id: str
+    url: str
+    detail: dict
+    text: str
+
+
+@dataclass
+class PageRecord:
+    """A portal or column page: its newest dated entry and the links it carries."""
+    agency_id: str
+    url: str
+    latest_item_date: str | None
+    links: list[tuple[str, str]] = field(default_factory=list)

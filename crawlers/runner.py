@@ -1,0 +1,44 @@
+"""Run the disclosure spider in this process (what `gkwatch crawl` does)."""
+
+from __future__ import annotations
+
+import os
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from gkwatch import __version__
+from gkwatch.config import Config
+
+
+def crawl_settings(db_path: str, config: Config, full: bool, overrides: dict[str, str]) -> Settings:
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawlers.settings")
+    settings = Settings()
+    settings.setmodule("crawlers.settings", priority="project")
+    crawl = config.crawl
+    launch = dict(settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS"), executable_path=crawl.chromium)
+    settings.setdict({
+        "GKWATCH_DB": db_path,
+        "GKWATCH_FULL": full,
+        "GKWATCH_CONTACT": crawl.contact,
+        "GKWATCH_MAX_PAGES_PER_COLUMN": crawl.max_pages_per_column,
+        "USER_AGENT": f"gkwatch/{__version__} (政务公开监测; +https://github.com/gkwatch/gkwatch; contact: {crawl.contact})",
+        "DOWNLOAD_DELAY": crawl.download_delay,
+        "AUTOTHROTTLE_START_DELAY": max(crawl.download_delay, 0.1),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency_per_domain,
+        "CONCURRENT_REQUESTS": crawl.concurrency,
+        "DOWNLOAD_TIMEOUT": crawl.timeout,
+        "RETRY_TIMES": crawl.retries,
+        "ROBOTSTXT_OBEY": crawl.obey_robots,
+        "PLAYWRIGHT_LAUNCH_OPTIONS": launch,
+    }, priority="cmdline")
+    settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def run_crawl(db_path: str, agency_ids: list[str], *, full: bool, config: Config,
+              overrides: dict[str, str] | None = None) -> None:
+    settings = crawl_settings(db_path, config, full, overrides or {})
+    process = CrawlerProcess(settings, install_root_handler=True)
+    process.crawl("disclosure", agency=",".join(agency_ids), full="1" if full else None)
+    process.start()

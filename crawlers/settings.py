@@ -1,0 +1,66 @@
+"""Scrapy settings for gkwatch's crawlers. Polite by default: these agencies' sites are fragile.
+
+`gkwatch crawl` overrides the per-site values from gkwatch.toml ([crawl] section); the same keys
+work with `scrapy crawl disclosure -s KEY=VALUE`.
+"""
+
+from gkwatch import __version__
+
+BOT_NAME = "gkwatch"
+SPIDER_MODULES = ["crawlers.spiders"]
+NEWSPIDER_MODULE = "crawlers.spiders"
+
+GKWATCH_DB = "gkwatch.db"
+GKWATCH_CONTACT = "gkwatch operator (set crawl.contact in gkwatch.toml)"
+GKWATCH_FULL = False
+GKWATCH_MAX_PAGES_PER_COLUMN = 200
+GKWATCH_PROGRESS_INTERVAL = 10.0
+USER_AGENT = f"gkwatch/{__version__} (政务公开监测; +https://github.com/gkwatch/gkwatch; contact: {GKWATCH_CONTACT})"
+
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.5
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "WARNING"
+FEED_EXPORT_ENCODING = "utf-8"
+HTTPERROR_ALLOW_ALL = False
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawlers.middlewares.ConditionalRequestMiddleware": 900,
+    "crawlers.middlewares.FetchLogMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "crawlers.pipelines.StoragePipeline": 300,
+}
+EXTENSIONS = {
+    "crawlers.extensions.CrawlRunExtension": 100,
+}
+
+# JavaScript-drawn lists: only requests with meta["playwright"] go through the browser.
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": "/usr/bin/chromium",
+    "headless": True,
+    "args": [
+        "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+    ],
+}

@@ -1,0 +1,274 @@
+"""The disclosure spider: walks each registered agency's 政务公开 portal, its columns page by page,
+and the detail page of every new item.
+
+Thin by design: pages are handed to the pure functions in ``crawlers.extract`` and
+``crawlers.discovery``; what comes back is yielded as records for the storage pipeline.
+
+    scrapy crawl disclosure -a agency=sb-qingchuan-swj,sb-xinan-swj [-a full=1]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import scrapy
+from scrapy_playwright.page import PageMethod
+
+from crawlers.discovery import discover_columns
+from crawlers.extract import decode_html, extract_detail, extract_json_list, extract_links, extract_list
+from crawlers.items import ColumnRecord, DetailRecord, ListingRecord, PageRecord
+from crawlers.store import store_for
+from storage import records
+
+MAX_COLUMN_DEPTH = 3
+_PAGE_PARAM = re.compile(r"^(page|pageno|pageindex|pagenum|cur_page|p)$", re.I)
+
+
+@dataclass
+class ColumnState:
+    """What this run has seen of one column, for pagination and removal candidates."""
+    url: str
+    seen: set[str] = field(default_factory=set)
+    oldest: str | None = None
+    pages: int = 0
+
+
+@dataclass
+class AgencyState:
+    agency: dict
+    known: dict[str, bool]
+    columns: dict[str, ColumnState] = field(default_factory=dict)
+    pending: int = 0
+
+
+class DisclosureSpider(scrapy.Spider):
+    name = "disclosure"
+
+    def __init__(self, agency: str | None = None, full: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.agency_ids = [a.strip() for a in (agency or "").split(",") if a.strip()]
+        self.full_arg = full
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.full = spider.full_arg in ("1", "true", "yes") or settings.getbool("GKWATCH_FULL")
+        spider.max_pages = settings.getint("GKWATCH_MAX_PAGES_PER_COLUMN")
+        db = store_for(crawler)
+        spider.agencies = records.agencies(db, spider.agency_ids)
+        missing = set(spider.agency_ids) - {a["id"] for a in spider.agencies}
+        if missing:
+            raise ValueError(f"登记册中没有这些机构 (not in the registry): {', '.join(sorted(missing))}")
+        spider.states = {a["id"]: AgencyState(a, records.known_item_urls(db, a["id"])) for a in spider.agencies}
+        spider.requested: set[str] = set()
+        return spider
+
+    def agencies_in_progress(self) -> int:
+        return sum(1 for state in self.states.values() if state.pending > 0)
+
+    async def start(self):
+        for state in self.states.values():
+            agency = state.agency
+            yield self.request(state, agency["homepage"], "home", self.parse_home)
+            if agency["portal"] != agency["homepage"]:
+                yield self.request(state, agency["portal"], "portal", self.parse_portal)
+
+    # Requests -----------------------------------------------------------------------------------
+
+    def request(self, state: AgencyState, url: str, kind: str, callback, *, method="GET", render=False,
+                conditional=True, **meta):
+        self.requested.add(url)
+        state.pending += 1
+        request_meta = {"gk": {"agency": state.agency["id"], "kind": kind, "conditional": conditional, **meta}}
+        if not state.agency["obey_robots"]:
+            request_meta["dont_obey_robotstxt"] = True
+        if render:
+            request_meta["playwright"] = True
+            request_meta["playwright_page_methods"] = [PageMethod("wait_for_load_state", "networkidle")]
+        return scrapy.Request(url, callback=callback, errback=self.failed, method=method, meta=request_meta,
+                              dont_filter=render)
+
+    def arrived(self, response) -> AgencyState:
+        """The agency state of an answered request (and one request fewer pending for it)."""
+        state = self.states[response.meta["gk"]["agency"]]
+        state.pending -= 1
+        return state
+
+    def failed(self, failure):
+        self.states[failure.request.meta["gk"]["agency"]].pending -= 1
+        self.logger.info("抓取失败 (fetch failed) %s: %s", failure.request.url, failure.getErrorMessage())
+
+    def check_link(self, state: AgencyState, url: str, kind: str = "link"):
+        """HEAD a link once per run (GET where the server refuses HEAD); the fetch log keeps the status."""
+        if url in self.requested:
+            return None
+        return self.request(state, url, kind, self.parse_link, method="HEAD", conditional=False,
+                            handle_httpstatus_list=[405, 501])
+
+    # Callbacks ----------------------------------------------------------------------------------
+
+    def parse_home(self, response):
+        state = self.arrived(response)
+        html = _html(response)
+        page = extract_list(html, response.url)
+        yield PageRecord(state.agency["id"], response.url, _latest(page.items))
+        if state.agency["portal"] == state.agency["homepage"]:
+            yield from self.read_portal(response, state, html)
+
+    def parse_portal(self, response):
+        yield from self.read_portal(response, self.arrived(response), _html(response))
+
+    def read_portal(self, response, state, html):
+        agency = state.agency
+        explicit = list(store_for(self.crawler).query(
+            "SELECT name, url, type FROM columns WHERE agency_id = ? AND explicit = 1", [agency["id"]]))
+        columns = explicit or [c.__dict__ for c in discover_columns(html, response.url, exclude={agency["homepage"]})]
+        page = extract_list(html, response.url)
+        yield PageRecord(agency["id"], response.url, _latest(page.items), self.links_of(html, response.url))
+        for column in columns:
+            yield from self.open_column(state, column["name"], column["url"], column["type"], None, 1,
+                                        explicit=bool(explicit))
+        yield from self.check_links(state, html, response.url, skip={c["url"] for c in columns})
+
+    def open_column(self, state, name, url, type_, parent_url, depth, explicit=False):
+        if url in state.columns:
+            return
+        state.columns[url] = ColumnState(url)
+        yield ColumnRecord(state.agency["id"], url, name, type_, parent_url, explicit=explicit)
+        yield self.request(state, url, "column", self.parse_column, render=bool(state.agency["render_js"]),
+                           column=url, name=name, type=type_, parent=parent_url, depth=depth, page_no=1)
+
+    def parse_column(self, response):
+        state = self.arrived(response)
+        meta = response.meta["gk"]
+        html = _html(response)
+        page = extract_list(html, response.url)
+        column = state.columns[meta["column"]]
+        if meta["page_no"] == 1:
+            known = set(state.columns) | {item.url for item in page.items}
+            subcolumns = [] if meta["depth"] >= MAX_COLUMN_DEPTH else discover_columns(html, response.url, exclude=known)
+            for sub in subcolumns:
+                yield from self.open_column(state, sub.name, sub.url, sub.type, column.url, meta["depth"] + 1)
+            yield PageRecord(state.agency["id"], response.url, _latest(page.items), self.links_of(html, response.url))
+            yield from self.check_links(state, html, response.url,
+                                        skip=known | set(page.next_pages) | {s.url for s in subcolumns})
+            if not page.items and not subcolumns:
+                yield from self.draw_scripted(response, state, page, meta)
+                if page.scripted or response.meta.get("playwright"):
+                    return
+        any_new = self._any_new(state, page.items)
+        yield from self.take_items(state, column, page.items, meta)
+        yield from self.next_page(response, state, column, page.next_pages, any_new=any_new)
+
+    def draw_scripted(self, response, state, page, meta):
+        """A list drawn by JavaScript: call its data endpoint when the page names one, else render."""
+        if not page.scripted or response.meta.get("playwright"):
+            return
+        if page.data_endpoints:
+            yield ColumnRecord(state.agency["id"], meta["column"], meta["name"], meta["type"], meta["parent"], js="endpoint")
+            for endpoint in page.data_endpoints:
+                yield self.request(state, endpoint, "api", self.parse_api, conditional=False,
+                                   **{**meta, "page_no": 1})
+        else:
+            yield ColumnRecord(state.agency["id"], meta["column"], meta["name"], meta["type"], meta["parent"], js="render")
+            yield self.request(state, response.url, "column", self.parse_column, render=True, **meta)
+
+    def parse_api(self, response):
+        state = self.arrived(response)
+        meta = response.meta["gk"]
+        column = state.columns[meta["column"]]
+        try:
+            payload = json.loads(_html(response))
+            items = extract_json_list(payload, response.url)
+        except ValueError:  # an XML data endpoint (Hanweb dataproxy and kin)
+            items = extract_list(_html(response), response.url).items
+        any_new = self._any_new(state, items)
+        yield from self.take_items(state, column, items, meta)
+        following = _next_page_param(response.url)
+        yield from self.next_page(response, state, column, [following] if following and items else [],
+                                  any_new=any_new, callback=self.parse_api)
+
+    def take_items(self, state, column, items, meta):
+        column.pages += 1
+        for item in items:
+            published = item.date.isoformat() if item.date else None
+            column.seen.add(item.url)
+            if published and (column.oldest is None or published < column.oldest):
+                column.oldest = published
+            yield ListingRecord(state.agency["id"], column.url, item.url, item.title, published)
+            if not state.known.get(item.url) and item.url not in self.requested:
+                state.known.setdefault(item.url, False)
+                yield self.request(state, item.url, "detail", self.parse_detail, conditional=False)
+
+    def _any_new(self, state, items) -> bool:
+        return any(item.url not in state.known for item in items)
+
+    def next_page(self, response, state, column, next_pages, *, any_new, callback=None):
+        """Follow the column's next page unless this page held only known items (``--full`` always
+        follows); at the column's end, unlisted items become removal candidates."""
+        meta = response.meta["gk"]
+        queue = [url for url in (meta.get("queue") or next_pages) if url not in self.requested]
+        if queue and (any_new or self.full) and column.pages < self.max_pages:
+            yield self.request(state, queue[0], meta["kind"], callback or self.parse_column,
+                               **{**meta, "page_no": meta["page_no"] + 1, "queue": queue[1:]})
+            return
+        column_id = store_for(self.crawler).execute(
+            "SELECT id FROM columns WHERE agency_id = ? AND url = ?", [state.agency["id"], column.url]).fetchone()
+        if column_id and column.seen:
+            oldest = None if (self.full and not queue) else column.oldest
+            for url in records.mark_missing(store_for(self.crawler), column_id[0], column.seen, oldest):
+                yield self.check_link(state, url, kind="verify")
+
+    def parse_detail(self, response):
+        state = self.arrived(response)
+        detail = extract_detail(_html(response), response.url)
+        data = detail.to_json()
+        data.update(content_hash=detail.content_hash)
+        yield DetailRecord(state.agency["id"], response.url, data, data.get("text") or "")
+        state.known[response.url] = True
+        for attachment in data.get("attachments") or []:
+            link = self.check_link(state, attachment["url"])
+            if link:
+                yield PageRecord(state.agency["id"], response.url, None, [(attachment["title"] or "", attachment["url"])])
+                yield link
+
+    def parse_link(self, response):
+        state = self.arrived(response)
+        if response.status in (405, 501) and response.request.method == "HEAD":
+            yield self.request(state, response.url, response.meta["gk"]["kind"], self.parse_link, conditional=False)
+
+    def links_of(self, html: str, url: str) -> list[tuple[str, str]]:
+        host = urlsplit(url).netloc
+        return [(text, link) for text, link in extract_links(html, url) if urlsplit(link).netloc == host]
+
+    def check_links(self, state, html, url, skip):
+        for _, link in self.links_of(html, url):
+            if link not in skip:
+                request = self.check_link(state, link)
+                if request:
+                    yield request
+
+
+def _html(response) -> str:
+    text, _ = decode_html(response.body, response.headers.get(b"Content-Type", b"").decode("latin-1") or None)
+    return text
+
+
+def _latest(items) -> str | None:
+    dates = [item.date for item in items if item.date]
+    return max(dates).isoformat() if dates else None
+
+
+def _next_page_param(url: str) -> str | None:
+    """The same API URL with its page number one higher, when it has one."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    for index, (key, value) in enumerate(query):
+        if _PAGE_PARAM.match(key) and value.isdigit():
+            query[index] = (key, str(int(value) + 1))
+            return urlunsplit(parts._replace(query=urlencode(query)))
+    return None

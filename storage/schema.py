@@ -1,0 +1,151 @@
+"""Every table, index, view and full-text index of a gkwatch database, and their migrations.
+
+No other module writes DDL. The schema is versioned with ``PRAGMA user_version``: each entry of
+``MIGRATIONS`` takes a database from version N-1 to N in place, so an older database is upgraded,
+never dropped.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import sqlite_utils
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+def _v1_core(db: sqlite_utils.Database) -> None:
+    """Agencies, their columns and items, crawl runs and fetches, findings and scorecards."""
+    db["agencies"].create(
+        {
+            "id": str, "name": str, "level": str, "kind": str, "region_code": str,
+            "homepage": str, "portal": str, "parent_id": str, "render_js": int,
+            "obey_robots": int, "robots_reason": str, "monthly_quota": int,
+            "requires_internet": int, "source_file": str, "imported_at": str, "updated_at": str,
+        },
+        pk="id", not_null={"name", "level", "kind", "homepage"},
+    )
+    db["crawl_runs"].create(
+        {
+            "id": int, "started_at": str, "finished_at": str, "status": str, "agencies": str,
+            "full": int, "pages": int, "items_new": int, "items_seen": int, "errors": int,
+            "stats": str,
+        },
+        pk="id",
+    )
+    db["columns"].create(
+        {
+            "id": int, "agency_id": str, "type": str, "name": str, "url": str, "parent_id": int,
+            "js": str, "explicit": int, "discovered_at": str, "last_seen": str,
+        },
+        pk="id", not_null={"agency_id", "type", "url"},
+        foreign_keys=[("agency_id", "agencies", "id"), ("parent_id", "columns", "id")],
+    )
+    db["columns"].create_index(["agency_id", "url"], unique=True)
+    db["items"].create(
+        {
+            "id": int, "agency_id": str, "column_id": int, "url": str, "title": str,
+            "published": str, "published_time": str, "source": str, "publisher": str,
+            "index_no": str, "doc_no": str, "content_hash": str, "first_seen": str,
+            "last_seen": str, "missing_since": str, "removed_at": str, "detail_fetched_at": str,
+        },
+        pk="id", not_null={"agency_id", "url"},
+        foreign_keys=[("agency_id", "agencies", "id"), ("column_id", "columns", "id")],
+    )
+    db["items"].create_index(["agency_id", "url"], unique=True)
+    db["items"].create_index(["column_id", "published"])
+    db["fetches"].create(
+        {
+            "id": int, "crawl_run_id": int, "agency_id": str, "url": str, "kind": str,
+            "method": str, "status": int, "error": str, "elapsed_ms": int, "bytes": int,
+            "fetched_at": str,
+        },
+        pk="id", not_null={"url", "fetched_at"},
+        foreign_keys=[("crawl_run_id", "crawl_runs", "id"), ("agency_id", "agencies", "id")],
+    )
+    db["fetches"].create_index(["agency_id", "fetched_at"])
+    db["fetches"].create_index(["url", "fetched_at"])
+    db["check_runs"].create(
+        {"id": int, "as_of": str, "started_at": str, "finished_at": str, "agencies": str},
+        pk="id",
+    )
+    db["findings"].create(
+        {
+            "id": int, "agency_id": str, "check_name": str, "subject": str, "severity": str,
+            "status": str, "message": str, "evidence": str, "rule": str, "citation": str,
+            "observations": int, "first_seen": str, "last_seen": str, "resolved_at": str,
+            "times_reopened": int,
+        },
+        pk="id", not_null={"agency_id", "check_name", "subject", "severity", "status"},
+        foreign_keys=[("agency_id", "agencies", "id")],
+        defaults={"observations": 0, "times_reopened": 0},
+    )
+    db["findings"].create_index(["agency_id", "check_name", "subject"], unique=True)
+    db["findings"].create_index(["status", "severity"])
+    db["scorecards"].create(
+        {
+            "id": int, "check_run_id": int, "agency_id": str, "as_of": str, "score": float,
+            "grade": str, "vetoed": int, "deductions": str, "created_at": str,
+        },
+        pk="id", not_null={"agency_id", "as_of"},
+        foreign_keys=[("check_run_id", "check_runs", "id"), ("agency_id", "agencies", "id")],
+    )
+    db["scorecards"].create_index(["agency_id", "as_of"])
+
+
+def _v2_evidence(db: sqlite_utils.Database) -> None:
+    """Item versions and attachments, links seen on pages, and stored page bodies for
+    conditional requests and evidence."""
+    db["item_versions"].create(
+        {"id": int, "item_id": int, "content_hash": str, "text": str, "first_seen": str},
+        pk="id", not_null={"item_id", "content_hash"},
+        foreign_keys=[("item_id", "items", "id")],
+    )
+    db["item_versions"].create_index(["item_id", "content_hash"], unique=True)
+    db["attachments"].create(
+        {"id": int, "item_id": int, "title": str, "url": str},
+        pk="id", not_null={"item_id", "url"}, foreign_keys=[("item_id", "items", "id")],
+    )
+    db["attachments"].create_index(["item_id", "url"], unique=True)
+    db["links"].create(
+        {
+            "id": int, "agency_id": str, "page_url": str, "url": str, "text": str,
+            "first_seen": str, "last_seen": str,
+        },
+        pk="id", not_null={"agency_id", "page_url", "url"},
+        foreign_keys=[("agency_id", "agencies", "id")],
+    )
+    db["links"].create_index(["agency_id", "page_url", "url"], unique=True)
+    db["links"].create_index(["url"])
+    db["pages"].create(
+        {
+            "url": str, "agency_id": str, "kind": str, "etag": str, "last_modified": str,
+            "content_hash": str, "encoding": str, "warc_path": str, "latest_item_date": str,
+            "fetched_at": str, "changed_at": str,
+        },
+        pk="url", foreign_keys=[("agency_id", "agencies", "id")],
+    )
+    db["fetches"].add_column("cached", int)
+
+
+MIGRATIONS: list[Migration] = [_v1_core, _v2_evidence]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database, target: int = SCHEMA_VERSION) -> int:
+    """Bring ``db`` up to ``target`` in place; each step commits with its version number."""
+    current = schema_version(db)
+    if current > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"数据库版本 {current} 比本程序 ({SCHEMA_VERSION}) 新: 请升级 gkwatch "
+            f"(database schema {current} is newer than this gkwatch supports)"
+        )
+    for version in range(current + 1, target + 1):
+        with db.conn:
+            MIGRATIONS[version - 1](db)
+            db.execute(f"PRAGMA user_version = {version}")
+    return schema_version(db)
