@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 
 from monitors.taxonomy import OTHER, classify, normalise
 
-from .extract import extract_links
+from .extract.chrome import ChromeCache
+from .extract.dom import absolute_url, base_url, collapse, parse_html
 
 _COLUMN_FILE = re.compile(r"^(index|list|default|more|column|channel|node)([_-]?[a-z]+)?\.(s?html?|jsp|aspx?|php)$", re.I)
 _COLUMN_QUERY = re.compile(
@@ -32,6 +33,7 @@ class ColumnLink:
     name: str
     url: str
     type: str
+    in_chrome: bool = False  # only in navigation, header, footer or breadcrumbs, never in the page body
 
 
 def looks_like_column(url: str) -> bool:
@@ -54,18 +56,88 @@ def scope_of(url: str) -> str:
 
 def discover_columns(html: str, page_url: str, *, exclude: set[str] = frozenset()) -> list[ColumnLink]:
     """Columns linked from a portal or column page, in page order, each URL once."""
+    root = parse_html(html)
+    base, in_chrome = base_url(root, page_url), ChromeCache()
     host, scope = urlsplit(page_url).netloc, scope_of(page_url)
     found: dict[str, ColumnLink] = {}
-    for text, url in extract_links(html, page_url):
-        name = text.strip()
+    for anchor in root.iter("a"):
+        url = absolute_url(anchor.get("href"), base)
+        name = collapse(anchor.text_content()) or collapse(anchor.get("title"))
         if (
-            url in found or url in exclude or url.split("#")[0] == page_url
+            not url or url in exclude or url.split("#")[0] == page_url
             or urlsplit(url).netloc != host or not looks_like_column(url)
             or not normalise(name) or normalise(name).lower() in _GENERIC_NAMES
         ):
             continue
+        chrome = in_chrome(anchor)
+        if url in found:
+            if not chrome and found[url].in_chrome:  # also linked from the body: not only navigation
+                found[url] = ColumnLink(found[url].name, url, found[url].type, in_chrome=False)
+            continue
         type_ = classify(name)
         under_page = urlsplit(url).path.startswith(scope) and urlsplit(url).path != scope
         if under_page or type_ != OTHER:
-            found[url] = ColumnLink(name=name, url=url, type=type_)
+            found[url] = ColumnLink(name=name, url=url, type=type_, in_chrome=chrome)
     return list(found.values())
+
+
+# Registry bootstrap ----------------------------------------------------------------------------
+
+_BLOCK_TITLE = re.compile(r"(部门|委办局|直属|区县|县区|县市区|县（市、区）|乡镇|街道|镇街)(网站|政府|单位|链接|导航)?")
+_COUNTY_BLOCK = re.compile(r"区县|县区|县市区|县（市、区）")
+_TOWN_BLOCK = re.compile(r"乡镇|街道|镇街")
+
+
+@dataclass(frozen=True)
+class AgencyLink:
+    name: str
+    homepage: str
+    kind: str   # 政府 / 部门
+    level: str  # 国务院部门 / 省 / 市 / 县 / 乡镇
+    block: str  # the heading of the link block it was found under
+
+
+def discover_agencies(html: str, page_url: str, parent_level: str) -> list[AgencyLink]:
+    """Sites listed in a government portal's 「市政府部门」「区县政府」「乡镇街道」 link blocks and
+    部门网站 drop-downs, typed by the block they sit in."""
+    from lxml import html as lxml_html
+    from urllib.parse import urljoin
+
+    tree = lxml_html.fromstring(html)
+    found: dict[str, AgencyLink] = {}
+    for heading in tree.iter():
+        if not isinstance(heading.tag, str) or heading.tag in ("a", "option", "script", "style"):
+            continue
+        title = normalise(heading.text or "")
+        if not title or len(title) > 12 or not _BLOCK_TITLE.search(title):
+            continue
+        block = _block_of(heading)
+        if block is None:
+            continue
+        kind, level = _kind_and_level(title, parent_level)
+        for element in block.iter("a", "option"):
+            target = element.get("href") if element.tag == "a" else element.get("value")
+            name = " ".join(element.text_content().split())
+            url = urljoin(page_url, target or "")
+            if not name or not url.startswith(("http://", "https://")) or url in found:
+                continue
+            if urlsplit(url).netloc == urlsplit(page_url).netloc and urlsplit(url).path not in ("", "/"):
+                continue  # a page of the portal itself, not another site's homepage
+            found[url] = AgencyLink(name=name, homepage=url, kind=kind, level=level, block=title)
+    return list(found.values())
+
+
+def _block_of(heading):
+    """The smallest ancestor of a block heading that holds links of its own."""
+    for ancestor in heading.iterancestors():
+        if len(ancestor.xpath(".//a[@href] | .//option[@value]")) >= 2:
+            return ancestor
+    return None
+
+
+def _kind_and_level(title: str, parent_level: str) -> tuple[str, str]:
+    if _TOWN_BLOCK.search(title):
+        return "政府", "乡镇"
+    if _COUNTY_BLOCK.search(title):
+        return "政府", "县"
+    return "部门", parent_level

@@ -128,6 +128,31 @@ def agencies_list(ctx, db_path, as_json):
     click.echo(f"共 {len(rows)} 个机构 ({len(rows)} agencies)", err=True)
 
 
+@agencies.command("discover")
+@click.argument("url")
+@click.option("--level", type=click.Choice(["国务院部门", "省", "市", "县", "乡镇"]), required=True,
+              help="该门户所属政府的层级 (level of the government whose portal this is)")
+@click.option("--region-code", required=True, metavar="CODE", help="该政府的 6 位行政区划代码 (its region code)")
+@click.option("--prefix", default="", metavar="TEXT", help="新机构 id 的前缀 (prefix for generated ids)")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="写入文件 (write YAML to FILE; default stdout)")
+@click.pass_context
+def agencies_discover(ctx, url, level, region_code, prefix, output):
+    """从政府门户生成登记册 Draft registry YAML from a government portal's lists of department and
+    subordinate-government sites (市政府部门 / 区县政府 / 部门网站 blocks), for a person to review.
+
+    Each listed site's homepage is fetched once (politely, robots.txt obeyed) to find its
+    政府信息公开 portal; where none is found the homepage stands in and a note says so.
+    """
+    from .bootstrap import draft_registry
+
+    text = draft_registry(url, level, region_code, prefix, ctx.obj)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"已写入 written: {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
 # crawl ------------------------------------------------------------------------------------------
 
 @cli.command()

@@ -29,8 +29,14 @@ _PAGE_PARAM = re.compile(r"^(page|pageno|pageindex|pagenum|cur_page|p)$", re.I)
 
 @dataclass
 class ColumnState:
-    """What this run has seen of one column, for pagination and removal candidates."""
+    """One column in this run: where it sits, and what was seen of it (for pagination and
+    removal candidates)."""
     url: str
+    name: str
+    type: str
+    parent: str | None
+    explicit: bool = False
+    recorded: bool = False
     seen: set[str] = field(default_factory=set)
     oldest: str | None = None
     pages: int = 0
@@ -64,7 +70,8 @@ class DisclosureSpider(scrapy.Spider):
         if missing:
             raise ValueError(f"登记册中没有这些机构 (not in the registry): {', '.join(sorted(missing))}")
         spider.states = {a["id"]: AgencyState(a, records.known_item_urls(db, a["id"])) for a in spider.agencies}
-        spider.requested: set[str] = set()
+        spider.requested: set[str] = set()  # fetched with GET this run
+        spider.checked: set[str] = set()  # HEAD-checked links this run
         return spider
 
     def agencies_in_progress(self) -> int:
@@ -81,7 +88,7 @@ class DisclosureSpider(scrapy.Spider):
 
     def request(self, state: AgencyState, url: str, kind: str, callback, *, method="GET", render=False,
                 conditional=True, **meta):
-        self.requested.add(url)
+        (self.checked if method == "HEAD" else self.requested).add(url)
         state.pending += 1
         request_meta = {"gk": {"agency": state.agency["id"], "kind": kind, "conditional": conditional, **meta}}
         if not state.agency["obey_robots"]:
@@ -104,7 +111,7 @@ class DisclosureSpider(scrapy.Spider):
 
     def check_link(self, state: AgencyState, url: str, kind: str = "link"):
         """HEAD a link once per run (GET where the server refuses HEAD); the fetch log keeps the status."""
-        if url in self.requested:
+        if url in self.requested or url in self.checked:
             return None
         return self.request(state, url, kind, self.parse_link, method="HEAD", conditional=False,
                             handle_httpstatus_list=[405, 501])
@@ -132,15 +139,23 @@ class DisclosureSpider(scrapy.Spider):
         for column in columns:
             yield from self.open_column(state, column["name"], column["url"], column["type"], None, 1,
                                         explicit=bool(explicit))
-        yield from self.check_links(state, html, response.url, skip={c["url"] for c in columns})
+        # Documents listed on the portal are fetched from their columns; check only the other links.
+        yield from self.check_links(state, html, response.url,
+                                    skip={c["url"] for c in columns} | {item.url for item in page.items})
 
     def open_column(self, state, name, url, type_, parent_url, depth, explicit=False):
+        """Request a column page once; the column is stored when its page answers (a broken or
+        robots-forbidden link is not a column)."""
         if url in state.columns:
             return
-        state.columns[url] = ColumnState(url)
-        yield ColumnRecord(state.agency["id"], url, name, type_, parent_url, explicit=explicit)
+        state.columns[url] = ColumnState(url, name, type_, parent_url, explicit)
         yield self.request(state, url, "column", self.parse_column, render=bool(state.agency["render_js"]),
-                           column=url, name=name, type=type_, parent=parent_url, depth=depth, page_no=1)
+                           column=url, depth=depth, page_no=1)
+
+    def record_column(self, state, column: ColumnState, js: str = "none") -> ColumnRecord:
+        column.recorded = True
+        return ColumnRecord(state.agency["id"], column.url, column.name, column.type, column.parent,
+                            js=js, explicit=column.explicit)
 
     def parse_column(self, response):
         state = self.arrived(response)
@@ -148,34 +163,53 @@ class DisclosureSpider(scrapy.Spider):
         html = _html(response)
         page = extract_list(html, response.url)
         column = state.columns[meta["column"]]
+        items = page.items
         if meta["page_no"] == 1:
-            known = set(state.columns) | {item.url for item in page.items}
-            subcolumns = [] if meta["depth"] >= MAX_COLUMN_DEPTH else discover_columns(html, response.url, exclude=known)
-            for sub in subcolumns:
-                yield from self.open_column(state, sub.name, sub.url, sub.type, column.url, meta["depth"] + 1)
-            yield PageRecord(state.agency["id"], response.url, _latest(page.items), self.links_of(html, response.url))
+            agency = state.agency
+            yield self.record_column(state, column, "render" if response.meta.get("playwright") else "none")
+            links = discover_columns(html, response.url, exclude={agency["homepage"], agency["portal"], column.url})
+            # A container column (法定主动公开内容) lists its sub-columns like items: they are columns.
+            column_urls = set(state.columns) | {link.url for link in links}
+            items = [item for item in items if item.url not in column_urls]
+            yield from self.place_columns(state, column, links, meta["depth"])
+            yield PageRecord(agency["id"], response.url, _latest(items), self.links_of(html, response.url))
             yield from self.check_links(state, html, response.url,
-                                        skip=known | set(page.next_pages) | {s.url for s in subcolumns})
-            if not page.items and not subcolumns:
+                                        skip=column_urls | {item.url for item in items} | set(page.next_pages))
+            body_columns = [link for link in links if not link.in_chrome]
+            if not items and not body_columns and page.scripted and not response.meta.get("playwright"):
                 yield from self.draw_scripted(response, state, page, meta)
-                if page.scripted or response.meta.get("playwright"):
-                    return
-        any_new = self._any_new(state, page.items)
-        yield from self.take_items(state, column, page.items, meta)
+                return
+        any_new = self._any_new(state, items)
+        yield from self.take_items(state, column, items, meta)
         yield from self.next_page(response, state, column, page.next_pages, any_new=any_new)
+
+    def place_columns(self, state, column: ColumnState, links, depth: int):
+        """Links in a column page's body are its sub-columns (also when the portal listed them
+        flat); links only in navigation are top-level columns."""
+        ancestors, parent = set(), column.parent
+        while parent and parent not in ancestors:
+            ancestors.add(parent)
+            parent = state.columns[parent].parent if parent in state.columns else None
+        for link in links:
+            parent_url = None if link.in_chrome else column.url
+            known = state.columns.get(link.url)
+            if known is None:
+                if depth < MAX_COLUMN_DEPTH:
+                    yield from self.open_column(state, link.name, link.url, link.type, parent_url, depth + 1)
+            elif parent_url and known.parent is None and link.url not in ancestors:
+                known.parent = parent_url
+                if known.recorded:
+                    yield self.record_column(state, known)
 
     def draw_scripted(self, response, state, page, meta):
         """A list drawn by JavaScript: call its data endpoint when the page names one, else render."""
-        if not page.scripted or response.meta.get("playwright"):
-            return
         if page.data_endpoints:
-            yield ColumnRecord(state.agency["id"], meta["column"], meta["name"], meta["type"], meta["parent"], js="endpoint")
+            yield self.record_column(state, state.columns[meta["column"]], "endpoint")
             for endpoint in page.data_endpoints:
                 yield self.request(state, endpoint, "api", self.parse_api, conditional=False,
-                                   **{**meta, "page_no": 1})
+                                   **{**_carry(meta), "page_no": 1})
         else:
-            yield ColumnRecord(state.agency["id"], meta["column"], meta["name"], meta["type"], meta["parent"], js="render")
-            yield self.request(state, response.url, "column", self.parse_column, render=True, **meta)
+            yield self.request(state, response.url, "column", self.parse_column, render=True, **_carry(meta))
 
     def parse_api(self, response):
         state = self.arrived(response)
@@ -214,7 +248,8 @@ class DisclosureSpider(scrapy.Spider):
         queue = [url for url in (meta.get("queue") or next_pages) if url not in self.requested]
         if queue and (any_new or self.full) and column.pages < self.max_pages:
             yield self.request(state, queue[0], meta["kind"], callback or self.parse_column,
-                               **{**meta, "page_no": meta["page_no"] + 1, "queue": queue[1:]})
+                               conditional=meta["conditional"], render=bool(response.meta.get("playwright")),
+                               **{**_carry(meta), "page_no": meta["page_no"] + 1, "queue": queue[1:]})
             return
         column_id = store_for(self.crawler).execute(
             "SELECT id FROM columns WHERE agency_id = ? AND url = ?", [state.agency["id"], column.url]).fetchone()
@@ -251,6 +286,11 @@ class DisclosureSpider(scrapy.Spider):
                 request = self.check_link(state, link)
                 if request:
                     yield request
+
+
+def _carry(meta: dict) -> dict:
+    """The column context of a request's meta, to pass on to the next request of the same column."""
+    return {key: value for key, value in meta.items() if key not in ("agency", "kind", "conditional", "cached")}
 
 
 def _html(response) -> str:

@@ -1,0 +1,251 @@
+"""The generic list extractor: repeated link + date records, whatever the markup.
+
+Every link is climbed up to its record (the largest element that holds no other document link,
+or its li/tr). Records inside navigation, header, footer, breadcrumbs and share bars are
+dropped; the rest are grouped by container, structure and look, and the group that looks most
+like a document list wins: many records, real titles, dates, not under a 相关链接/友情链接 heading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import lxml.html
+
+from .chrome import ChromeCache
+from .dates import DateMatch, date_from_url, date_near, full_date_years, match_date
+from .dom import absolute_url, base_url, collapse, is_element, visible_text
+
+_RECORD_TAGS = frozenset({"li", "tr"})  # a link's li or row is its record, whatever else it holds
+_PAGER_TEXT = re.compile(
+    r"^(?:首页|上一?页|下一?页|尾页|末页|最后一?页|前一页|后一页|第?\d+页?|[<>«»‹›]+|\.\.\.|…|"
+    r"更多.*|more.*|go|跳转|确定)$", re.I,
+)
+_OTHER_BLOCK_HEADING = re.compile(r"相关链接|友情链接|相关文章|相关阅读|相关新闻|推荐阅读|热点|热门|排行|猜你")
+_SHORT_TEXT = 24  # a date cell or `[01-05]`, not a summary
+
+
+@dataclass
+class Record:
+    element: lxml.html.HtmlElement
+    anchor: lxml.html.HtmlElement
+    title: str
+    url: str
+    written: DateMatch | None = None  # the date as printed, maybe without a year
+
+
+def extract_records(root: lxml.html.HtmlElement, url: str) -> list[tuple[str, str, dt.date | None]]:
+    """(title, absolute URL, date) of the page's main list, in page order, URLs unique."""
+    chrome = ChromeCache()
+    # Judged by their containers: a pinned record's own class="top" is not a header.
+    records = [r for r in _records(root, base_url(root, url)) if not chrome(r.element.getparent())]
+    for record in records:
+        record.written = _written_date(record)
+    main = _main_group(records)
+    if not main or (len(main) == 1 and main[0].written is None):
+        return []  # a lone undated link is no list
+    year_hint = _year_hint(main, root)
+    items, seen = [], set()
+    for record in main:
+        if record.url not in seen:
+            seen.add(record.url)
+            items.append((record.title, record.url, _record_date(record, year_hint)))
+    return items
+
+
+def _main_group(records: list[Record]) -> list[Record]:
+    """Records of the best-scoring group of look-alike containers, in page order.
+
+    Containers (a ul, a table…) join one group when they sit at the same place in the page
+    structure and their records look alike (dated or not, real titles or menu words): the
+    15 <ul>s of a paged static list or the panels of a tabbed list merge, a sidebar menu
+    laid out like the list does not.
+    """
+    by_container: dict = defaultdict(list)
+    for record in records:
+        by_container[record.element.getparent()].append(record)
+    paths: dict = {}
+    key_of = {
+        container: (_signature(members[0].element, paths), _shape(members))
+        for container, members in by_container.items()
+    }
+    groups: dict[tuple, list[Record]] = defaultdict(list)
+    for record in records:
+        groups[key_of[record.element.getparent()]].append(record)
+    return max(groups.values(), key=_group_score, default=[])
+
+
+def _shape(records: list[Record]) -> tuple[bool, bool]:
+    dated = sum(1 for r in records if r.written) * 2 >= len(records)
+    titled = sum(len(r.title) for r in records) >= 8 * len(records)
+    return dated, titled
+
+
+def _records(root, base: str) -> list[Record]:
+    anchors = []
+    for a in root.iter("a"):
+        url = absolute_url(a.get("href"), base)
+        title = _anchor_title(a) if url else ""
+        if title and not _PAGER_TEXT.match(title):
+            anchors.append((a, url, title))
+    urls_below: dict = defaultdict(set)
+    for a, url, _ in anchors:
+        for ancestor in a.iterancestors():
+            urls_below[ancestor].add(url)
+    by_element: dict = {}
+    for a, url, title in anchors:
+        element = _record_element(a, urls_below)
+        known = by_element.get(element)
+        # A record may hold a [栏目] link or an icon link besides its title: the longest title wins.
+        if known is None or len(title) > len(known.title):
+            by_element[element] = Record(element, a, title, url)
+    return list(by_element.values())
+
+
+def _record_element(a, urls_below):
+    """The largest element around the link that holds no other link, up to its li/tr."""
+    node = a
+    while node.tag not in _RECORD_TAGS:
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html") or len(urls_below[parent]) > 1:
+            break
+        node = parent
+    if node.tag in _RECORD_TAGS:
+        return node
+    # <li><a>[栏目]</a><a>title</a><span>date</span></li>: the li is still the record.
+    for depth, ancestor in enumerate(node.iterancestors()):
+        if depth > 2:
+            break
+        if ancestor.tag in _RECORD_TAGS and len(urls_below[ancestor]) <= 3:
+            return ancestor
+    return node
+
+
+def _anchor_title(a) -> str:
+    """The link text, or its title attribute when the text is cut (`…`, `...`, or just short)."""
+    text = collapse(" ".join(_title_fragments(a)))
+    attribute = collapse(a.get("title"))
+    stem = text.rstrip(".…。 ")
+    if attribute and len(attribute) > len(stem) and attribute.startswith(stem):
+        return attribute
+    return text or attribute
+
+
+def _title_fragments(a):
+    """The anchor's text without date-only children (<a><p>title</p><span>2024-01-05</span></a>)."""
+    if a.text:
+        yield a.text
+    for child in a:
+        if is_element(child) and not _is_date_only(child.text_content()):
+            yield child.text_content()
+        if child.tail:
+            yield child.tail
+
+
+def _is_date_only(text: str) -> bool:
+    text = text.strip()
+    return 0 < len(text) <= _SHORT_TEXT and match_date(text) is not None
+
+
+def _signature(element, paths: dict) -> tuple:
+    """Where a record sits: the tag path from the root, plus its container's class.
+
+    Records' own classes are left out (zebra rows alternate them). `paths` memoises the path
+    per container.
+    """
+    parent = element.getparent()
+    if parent is None:
+        return (element.tag,)
+    if parent not in paths:
+        paths[parent] = tuple(el.tag for el in parent.iterancestors())
+    return (element.tag, parent.tag, paths[parent], parent.get("class", ""))
+
+
+def _group_score(group: list[Record]) -> float:
+    score = sum((2 if len(r.title) >= 8 else 0.3) + (3 if r.written else 0) for r in group)
+    return score * 0.1 if _under_other_heading(group[0].element) else score
+
+
+def _under_other_heading(element) -> bool:
+    """A block titled 相关链接/友情链接/热点…: its heading precedes the list near its container."""
+    for container in list(element.iterancestors())[:3]:
+        for sibling in container.itersiblings(preceding=True):
+            text = sibling.text_content() if is_element(sibling) else ""
+            if text.strip():
+                if len(text) < 40 and _OTHER_BLOCK_HEADING.search(text):
+                    return True
+                break
+    return False
+
+
+def _written_date(record: Record) -> DateMatch | None:
+    """The record's own date: inside it but outside the title, else in the text that follows
+    it up to the next link (<dt><a>…</a></dt><dd>date</dd>, bare links in a run)."""
+    return _first_date(_fragments_outside_title(record)) or _first_date(_fragments_after(record.element))
+
+
+def _first_date(fragments) -> DateMatch | None:
+    """Short fragments (a date cell, `[01-05]`) before long ones (a summary that mentions dates)."""
+    fragments = [t for t in fragments if t.strip()]
+    for text in sorted(fragments, key=lambda t: len(t.strip()) > _SHORT_TEXT):
+        found = match_date(text)
+        if found:
+            return found
+    return None
+
+
+def _fragments_outside_title(record: Record):
+    anchor = record.anchor
+    yield from _date_only_parts(anchor)
+    title_part = set(anchor.iterdescendants())
+    for el in record.element.iter():
+        if el in title_part:
+            continue
+        if is_element(el) and el is not anchor:
+            yield el.text or ""
+        if el is not record.element:
+            yield el.tail or ""
+
+
+def _fragments_after(element):
+    yield element.tail or ""
+    for sibling in element.itersiblings():
+        if not is_element(sibling):
+            yield sibling.tail or ""
+            continue
+        if sibling.tag == "a" or sibling.find(".//a") is not None:
+            return
+        yield sibling.text_content()
+        yield sibling.tail or ""
+
+
+def _date_only_parts(anchor):
+    """Dates drawn inside the link, in their own element (<a><p>title</p><span>date</span></a>)."""
+    for el in anchor.iterdescendants():
+        if is_element(el) and _is_date_only(el.text_content()):
+            yield el.text_content()
+
+
+def _year_hint(group: list[Record], root) -> int | None:
+    """For `[01-05]` dates: the year most full dates of the list (else of the page) carry."""
+    if all(r.written is None or r.written.year for r in group):
+        return None
+    years = Counter(r.written.year for r in group if r.written and r.written.year)
+    if not years:
+        years = Counter(full_date_years(visible_text(root)))
+    return years.most_common(1)[0][0] if years else None
+
+
+def _record_date(record: Record, year_hint: int | None) -> dt.date | None:
+    written = record.written
+    if written is None:
+        return None
+    if written.year:
+        return written.to_date()
+    url_date = date_from_url(record.url)
+    if url_date:
+        return date_near(written.month, written.day, url_date)
+    return written.to_date(year_hint)
