@@ -1,10 +1,9 @@
 """Column discovery: which links on a portal or column page are 政务公开 columns.
 
 A link is a column when its URL has the shape of a column (a directory, ``index.html``,
-``/col/colNNN/``, ``list.jsp?cid=…``) rather than of a document or a pager, and it either sits
-under the page's own path or its name maps to a known column type. Names are typed by the
-taxonomy in ``monitors/column_types.yaml``; anything unknown under the page's path is kept as
-``other``.
+``/col/colNNN/``, ``list.jsp?cid=…``) rather than of a document or a pager, and its name maps
+to a known column type, or it sits in the page body or under the page's path (then, if its name
+is unknown, as ``other``). Names are typed by the taxonomy in ``monitors/column_types.yaml``.
 """
 
 from __future__ import annotations
@@ -24,7 +23,9 @@ _COLUMN_QUERY = re.compile(
 )
 _HANWEB_COLUMN = re.compile(r"/col/col\d+/", re.I)
 _PAGER = re.compile(r"(index|list|default)_\d+\.s?html?$|[?&](page|pageno|pageindex|cur_page|pagenum|p)=\d+", re.I)
+_FUNCTION_PAGE = re.compile(r"search|sousuo|jsearch|was5|login|sitemap|wzdt|rss", re.I)  # tools, not columns
 _DOCUMENT = re.compile(r"\.(pdf|docx?|xlsx?|wps|ofd|zip|rar|jpe?g|png|gif)$", re.I)
+_DIRECTORY_PAGE = re.compile(r"^$|^(index|default)\.(s?html?|jsp|aspx?|php)$", re.I)
 _GENERIC_NAMES = {"更多", "more", "查看更多", "首页", "返回", "返回首页", "上一页", "下一页", "尾页", "末页", "网站首页"}
 
 
@@ -38,7 +39,7 @@ class ColumnLink:
 
 def looks_like_column(url: str) -> bool:
     parts = urlsplit(url)
-    if _PAGER.search(url) or _DOCUMENT.search(parts.path):
+    if _PAGER.search(url) or _DOCUMENT.search(parts.path) or _FUNCTION_PAGE.search(parts.path):
         return False
     last = parts.path.rsplit("/", 1)[-1]
     return (
@@ -54,11 +55,21 @@ def scope_of(url: str) -> str:
     return path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
 
 
+def under(url: str, column_url: str) -> bool:
+    """Whether ``url`` lives below a column's directory (/xxgk/fdzdgknr/tzgg/ under /xxgk/fdzdgknr/).
+    A column named by its query (list.jsp?cid=12) has no directory of its own."""
+    column = urlsplit(column_url)
+    if not _DIRECTORY_PAGE.match(column.path.rsplit("/", 1)[-1]):
+        return False
+    path, scope = urlsplit(url).path, scope_of(column_url)
+    return urlsplit(url).netloc == column.netloc and path.startswith(scope) and path != scope
+
+
 def discover_columns(html: str, page_url: str, *, exclude: set[str] = frozenset()) -> list[ColumnLink]:
     """Columns linked from a portal or column page, in page order, each URL once."""
     root = parse_html(html)
     base, in_chrome = base_url(root, page_url), ChromeCache()
-    host, scope = urlsplit(page_url).netloc, scope_of(page_url)
+    host = urlsplit(page_url).netloc
     found: dict[str, ColumnLink] = {}
     for anchor in root.iter("a"):
         url = absolute_url(anchor.get("href"), base)
@@ -75,10 +86,26 @@ def discover_columns(html: str, page_url: str, *, exclude: set[str] = frozenset(
                 found[url] = ColumnLink(found[url].name, url, found[url].type, in_chrome=False)
             continue
         type_ = classify(name)
-        under_page = urlsplit(url).path.startswith(scope) and urlsplit(url).path != scope
-        if under_page or type_ != OTHER:
+        # Unknown names are kept (as `other`) when they sit in the page body or under its path;
+        # navigation to unknown places (政务服务, 互动交流平台 …) is not a disclosure column.
+        if type_ != OTHER or not chrome or under(url, page_url):
             found[url] = ColumnLink(name=name, url=url, type=type_, in_chrome=chrome)
     return list(found.values())
+
+
+def preview_blocks(html: str, page_url: str, column_urls: set[str], item_urls: set[str]) -> int:
+    """How many blocks of the page are a column link followed by items: a container page
+    (法定主动公开内容) previews each sub-column's latest items; a list page with a side menu has
+    one run of column links and one list."""
+    root = parse_html(html)
+    base, blocks, previous = base_url(root, page_url), 0, None
+    for anchor in root.iter("a"):
+        url = absolute_url(anchor.get("href"), base)
+        kind = "column" if url in column_urls else "item" if url in item_urls else None
+        if kind == "item" and previous == "column":
+            blocks += 1
+        previous = kind or previous
+    return blocks
 
 
 # Registry bootstrap ----------------------------------------------------------------------------

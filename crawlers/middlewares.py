@@ -53,7 +53,6 @@ class ConditionalRequestMiddleware:
             if not state or not state["warc_path"]:
                 return response
             headers, body = evidence.load(self.root, state["warc_path"])
-            meta["cached"] = True
             return response.replace(status=200, body=body, headers=Headers(headers), flags=["cached"])
         if response.status == 200:
             headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
@@ -105,6 +104,5 @@ class FetchLogMiddleware:
             "url": request.url, "method": request.method,
             "kind": meta.get("kind") or ("robots" if request.url.endswith("/robots.txt") else None),
             "status": status, "error": error, "elapsed_ms": round(elapsed * 1000), "bytes": size,
-            "cached": int(bool(meta.get("cached"))),
         })
         self.crawler.stats.inc_value(f"gkwatch/fetch/{'error' if error or (status or 0) >= 400 else 'ok'}")

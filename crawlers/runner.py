@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 from scrapy.crawler import CrawlerProcess
@@ -39,6 +40,16 @@ def crawl_settings(db_path: str, config: Config, full: bool, overrides: dict[str
 def run_crawl(db_path: str, agency_ids: list[str], *, full: bool, config: Config,
               overrides: dict[str, str] | None = None) -> None:
     settings = crawl_settings(db_path, config, full, overrides or {})
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     process.crawl("disclosure", agency=",".join(agency_ids), full="1" if full else None)
+    for handler in logging.getLogger().handlers:  # the crawler has installed its own handler by now
+        handler.addFilter(_one_line_errors)
     process.start()
+
+
+def _one_line_errors(record: logging.LogRecord) -> bool:
+    """A dead site is a fact to record, not a crash: log its error in one line, without a traceback."""
+    if record.exc_info and record.exc_info[1] is not None:
+        record.msg = f"{record.getMessage()} ({type(record.exc_info[1]).__name__})"
+        record.args, record.exc_info, record.exc_text = (), None, None
+    return True

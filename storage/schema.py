@@ -125,7 +125,7 @@ def _v2_evidence(db: sqlite_utils.Database) -> None:
         },
         pk="url", foreign_keys=[("agency_id", "agencies", "id")],
     )
-    db["fetches"].add_column("cached", int)
+    db["fetches"].create_index(["kind", "status"])
 
 
 MIGRATIONS: list[Migration] = [_v1_core, _v2_evidence]

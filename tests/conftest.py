@@ -28,3 +28,27 @@ def run_gkwatch(*args, cwd=None, env=None, timeout=600) -> subprocess.CompletedP
         [sys.executable, "-m", "gkwatch", *map(str, args)], cwd=cwd or ROOT, capture_output=True, text=True,
         env={**os.environ, **(env or {})}, timeout=timeout,
     )
+
+# Crawling our own loopback sandbox: no politeness delay is needed, and short timeouts keep the
+# slow page's delay (3 s) above the download timeout (2 s).
+FAST_CRAWL = [
+    "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4",
+    "-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_TIMES=0", "-s", "GKWATCH_PROGRESS_INTERVAL=0",
+]
+SLOW_SECONDS = 3.0
+
+
+def import_registry(tmp_path, entries, db_path) -> None:
+    from gkwatch.registry import dump
+
+    registry = tmp_path / "registry.yaml"
+    registry.write_text(dump(entries), encoding="utf-8")
+    result = run_gkwatch("agencies", "import", registry, "--db", db_path)
+    assert result.returncode == 0, result.stderr
+
+
+def crawl(db_path, *args) -> subprocess.CompletedProcess:
+    result = run_gkwatch("crawl", "--db", db_path, *FAST_CRAWL, *args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    return result

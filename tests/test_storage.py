@@ -49,7 +49,7 @@ def test_migration_from_version_1_keeps_data(db_path):
     assert schema_version(db) == 2
     assert [r["title"] for r in db.query("select title from items")] == ["动态一"]
     assert [r["status"] for r in db.query("select status from fetches")] == [200]
-    assert "cached" in {c.name for c in db["fetches"].columns}
+    assert "pages" in db.table_names() and "latest_item_date" in {c.name for c in db["pages"].columns}
     assert {"pages", "links", "item_versions", "attachments"} <= set(db.table_names())
     assert migrate(db) == 2  # idempotent
 

@@ -26,6 +26,8 @@ _PAGER_TEXT = re.compile(
 )
 _OTHER_BLOCK_HEADING = re.compile(r"相关链接|友情链接|相关文章|相关阅读|相关新闻|推荐阅读|热点|热门|排行|猜你")
 _SHORT_TEXT = 24  # a date cell or `[01-05]`, not a summary
+_YEAR_HEADING = re.compile(r"^\s*((?:19|20)\d\d)\s*年?\s*$")
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 @dataclass
@@ -48,11 +50,13 @@ def extract_records(root: lxml.html.HtmlElement, url: str) -> list[tuple[str, st
     if not main or (len(main) == 1 and main[0].written is None):
         return []  # a lone undated link is no list
     year_hint = _year_hint(main, root)
+    headings = _year_headings(root, main) if year_hint is None else {}
+    built = _build_date(root) if year_hint is None else None
     items, seen = [], set()
     for record in main:
         if record.url not in seen:
             seen.add(record.url)
-            items.append((record.title, record.url, _record_date(record, year_hint)))
+            items.append((record.title, record.url, _record_date(record, headings.get(record.element) or year_hint, built)))
     return items
 
 
@@ -239,7 +243,31 @@ def _year_hint(group: list[Record], root) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
-def _record_date(record: Record, year_hint: int | None) -> dt.date | None:
+def _year_headings(root, group: list[Record]) -> dict:
+    """Lists grouped under year rows (<tr><td colspan=2>2026年</td></tr>): each record's year is
+    the nearest year heading before it."""
+    elements, year, years = {r.element for r in group}, None, {}
+    for element in root.iter():
+        if element in elements:
+            years[element] = year
+        elif is_element(element) and len(element) <= 2 and element.tag not in ("a", "script", "style"):
+            m = _YEAR_HEADING.match(element.text_content())
+            if m:
+                year = int(m.group(1))
+    return {element: y for element, y in years.items() if y}
+
+
+def _build_date(root) -> dt.date | None:
+    """The page's build time (Maketime): not an item date, but it bounds a year-less `[12-30]`."""
+    for name in ("Maketime", "maketime", "MakeTime"):
+        for content in root.xpath(f"//meta[@name='{name}']/@content"):
+            m = _ISO_DAY.match(content.strip())
+            if m:
+                return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return None
+
+
+def _record_date(record: Record, year_hint: int | None, built: dt.date | None = None) -> dt.date | None:
     written = record.written
     if written is None:
         return None
@@ -248,4 +276,8 @@ def _record_date(record: Record, year_hint: int | None) -> dt.date | None:
     url_date = date_from_url(record.url)
     if url_date:
         return date_near(written.month, written.day, url_date)
+    if year_hint is None and built is not None:
+        near = date_near(written.month, written.day, built)
+        # A list is never dated after the page was built: 12-30 on a January build is last year's.
+        return near.replace(year=near.year - 1) if near and near > built else near
     return written.to_date(year_hint)

@@ -15,15 +15,19 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy_playwright.page import PageMethod
 
-from crawlers.discovery import discover_columns
+from crawlers.discovery import discover_columns, preview_blocks, under
 from crawlers.extract import decode_html, extract_detail, extract_json_list, extract_links, extract_list
 from crawlers.items import ColumnRecord, DetailRecord, ListingRecord, PageRecord
 from crawlers.store import store_for
 from storage import records
 
 MAX_COLUMN_DEPTH = 3
+# The 4 一级目录 of every 政府信息公开专栏 (国办公开办函〔2019〕61号): never anyone's sub-column.
+TOP_LEVEL_TYPES = {"guide", "system", "statutory", "annual_report"}
 _PAGE_PARAM = re.compile(r"^(page|pageno|pageindex|pagenum|cur_page|p)$", re.I)
 
 
@@ -47,6 +51,7 @@ class AgencyState:
     agency: dict
     known: dict[str, bool]
     columns: dict[str, ColumnState] = field(default_factory=dict)
+    home_links: list[tuple[str, str]] = field(default_factory=list)
     pending: int = 0
 
 
@@ -78,11 +83,8 @@ class DisclosureSpider(scrapy.Spider):
         return sum(1 for state in self.states.values() if state.pending > 0)
 
     async def start(self):
-        for state in self.states.values():
-            agency = state.agency
-            yield self.request(state, agency["homepage"], "home", self.parse_home)
-            if agency["portal"] != agency["homepage"]:
-                yield self.request(state, agency["portal"], "portal", self.parse_portal)
+        for state in self.states.values():  # the homepage first, then the portal
+            yield self.request(state, state.agency["homepage"], "home", self.parse_home)
 
     # Requests -----------------------------------------------------------------------------------
 
@@ -106,8 +108,18 @@ class DisclosureSpider(scrapy.Spider):
         return state
 
     def failed(self, failure):
-        self.states[failure.request.meta["gk"]["agency"]].pending -= 1
+        meta = failure.request.meta["gk"]
+        state = self.states[meta["agency"]]
+        state.pending -= 1
         self.logger.info("抓取失败 (fetch failed) %s: %s", failure.request.url, failure.getErrorMessage())
+        # A column page that is slow or erroring still exists; one that is gone (404) or that
+        # robots.txt forbids is not a column.
+        gone = failure.check(IgnoreRequest) and (
+            not failure.check(HttpError) or failure.value.response.status in (404, 410))
+        if meta["kind"] == "column" and meta.get("page_no") == 1 and not gone:
+            yield self.record_column(state, state.columns[meta["column"]])
+        if meta["kind"] == "home" and state.agency["portal"] != state.agency["homepage"]:
+            yield self.request(state, state.agency["portal"], "portal", self.parse_portal)
 
     def check_link(self, state: AgencyState, url: str, kind: str = "link"):
         """HEAD a link once per run (GET where the server refuses HEAD); the fetch log keeps the status."""
@@ -122,9 +134,13 @@ class DisclosureSpider(scrapy.Spider):
         state = self.arrived(response)
         html = _html(response)
         page = extract_list(html, response.url)
-        yield PageRecord(state.agency["id"], response.url, _latest(page.items))
+        state.home_links = [link for link in self.links_of(html, response.url)
+                            if link[1] not in {item.url for item in page.items}]
+        yield PageRecord(state.agency["id"], response.url, _latest(page.items), state.home_links)
         if state.agency["portal"] == state.agency["homepage"]:
             yield from self.read_portal(response, state, html)
+        else:
+            yield self.request(state, state.agency["portal"], "portal", self.parse_portal)
 
     def parse_portal(self, response):
         yield from self.read_portal(response, self.arrived(response), _html(response))
@@ -139,9 +155,10 @@ class DisclosureSpider(scrapy.Spider):
         for column in columns:
             yield from self.open_column(state, column["name"], column["url"], column["type"], None, 1,
                                         explicit=bool(explicit))
-        # Documents listed on the portal are fetched from their columns; check only the other links.
-        yield from self.check_links(state, html, response.url,
-                                    skip={c["url"] for c in columns} | {item.url for item in page.items})
+        # Documents listed on the portal are fetched from their columns, and the columns are
+        # fetched: check only the other links, the homepage's too (it was read just before).
+        skip = {c["url"] for c in columns} | {item.url for item in page.items}
+        yield from self.check_links(state, self.links_of(html, response.url) + state.home_links, skip)
 
     def open_column(self, state, name, url, type_, parent_url, depth, explicit=False):
         """Request a column page once; the column is stored when its page answers (a broken or
@@ -168,13 +185,18 @@ class DisclosureSpider(scrapy.Spider):
             agency = state.agency
             yield self.record_column(state, column, "render" if response.meta.get("playwright") else "none")
             links = discover_columns(html, response.url, exclude={agency["homepage"], agency["portal"], column.url})
-            # A container column (法定主动公开内容) lists its sub-columns like items: they are columns.
             column_urls = set(state.columns) | {link.url for link in links}
+            # A container column (法定主动公开内容) lists its sub-columns, maybe with their latest
+            # items: those items are listed again, and counted, in their own columns.
             items = [item for item in items if item.url not in column_urls]
-            yield from self.place_columns(state, column, links, meta["depth"])
+            body_links = {link.url for link in links if not link.in_chrome}
+            container = not items or preview_blocks(html, response.url, body_links, {i.url for i in items}) >= 2
+            if container:
+                items = []
+            yield from self.place_columns(state, column, links, meta["depth"], container)
             yield PageRecord(agency["id"], response.url, _latest(items), self.links_of(html, response.url))
-            yield from self.check_links(state, html, response.url,
-                                        skip=column_urls | {item.url for item in items} | set(page.next_pages))
+            yield from self.check_links(state, self.links_of(html, response.url),
+                                        skip=column_urls | {item.url for item in page.items} | set(page.next_pages))
             body_columns = [link for link in links if not link.in_chrome]
             if not items and not body_columns and page.scripted and not response.meta.get("playwright"):
                 yield from self.draw_scripted(response, state, page, meta)
@@ -183,21 +205,24 @@ class DisclosureSpider(scrapy.Spider):
         yield from self.take_items(state, column, items, meta)
         yield from self.next_page(response, state, column, page.next_pages, any_new=any_new)
 
-    def place_columns(self, state, column: ColumnState, links, depth: int):
-        """Links in a column page's body are its sub-columns (also when the portal listed them
-        flat); links only in navigation are top-level columns."""
+    def place_columns(self, state, column: ColumnState, links, depth: int, container: bool):
+        """Column links in the body of a container page (法定主动公开内容) or under its path are its
+        sub-columns, also when the portal listed them flat; other column links on a list page
+        are its siblings; links only in navigation are top-level columns."""
         ancestors, parent = set(), column.parent
         while parent and parent not in ancestors:
             ancestors.add(parent)
             parent = state.columns[parent].parent if parent in state.columns else None
         for link in links:
-            parent_url = None if link.in_chrome else column.url
+            child = under(link.url, column.url) or (container and not link.in_chrome)
+            parent_url = column.url if child else None if link.in_chrome else column.parent
             known = state.columns.get(link.url)
             if known is None:
                 if depth < MAX_COLUMN_DEPTH:
                     yield from self.open_column(state, link.name, link.url, link.type, parent_url, depth + 1)
-            elif parent_url and known.parent is None and link.url not in ancestors:
-                known.parent = parent_url
+            elif (child and known.parent is None and link.url not in ancestors
+                  and known.type not in TOP_LEVEL_TYPES):
+                known.parent = column.url
                 if known.recorded:
                     yield self.record_column(state, known)
 
@@ -253,8 +278,11 @@ class DisclosureSpider(scrapy.Spider):
             return
         column_id = store_for(self.crawler).execute(
             "SELECT id FROM columns WHERE agency_id = ? AND url = ?", [state.agency["id"], column.url]).fetchone()
-        if column_id and column.seen:
-            oldest = None if (self.full and not queue) else column.oldest
+        # Walked to the end: every unlisted item is a candidate. Stopped early at known items: only
+        # those in the date range walked (an undated list gives no range, so nothing is judged).
+        complete = not queue
+        if column_id and column.seen and (complete or column.oldest):
+            oldest = None if complete else column.oldest
             for url in records.mark_missing(store_for(self.crawler), column_id[0], column.seen, oldest):
                 yield self.check_link(state, url, kind="verify")
 
@@ -280,8 +308,8 @@ class DisclosureSpider(scrapy.Spider):
         host = urlsplit(url).netloc
         return [(text, link) for text, link in extract_links(html, url) if urlsplit(link).netloc == host]
 
-    def check_links(self, state, html, url, skip):
-        for _, link in self.links_of(html, url):
+    def check_links(self, state, links, skip):
+        for _, link in links:
             if link not in skip:
                 request = self.check_link(state, link)
                 if request:
@@ -290,7 +318,7 @@ class DisclosureSpider(scrapy.Spider):
 
 def _carry(meta: dict) -> dict:
     """The column context of a request's meta, to pass on to the next request of the same column."""
-    return {key: value for key, value in meta.items() if key not in ("agency", "kind", "conditional", "cached")}
+    return {key: value for key, value in meta.items() if key not in ("agency", "kind", "conditional")}
 
 
 def _html(response) -> str:

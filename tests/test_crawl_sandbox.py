@@ -1,0 +1,175 @@
+"""Crawling the whole sandbox: every column with its type, every item with its exact title, URL and
+date, in every CMS family, the GBK site and the JavaScript-drawn columns; then a day later only
+what changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from urllib.parse import urlsplit
+
+import pytest
+
+import storage
+from gkwatch.sandbox import Sandbox, registry_entries
+
+from .conftest import REFERENCE_DAY, SLOW_SECONDS, crawl, import_registry
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    with Sandbox(REFERENCE_DAY, port=0, slow_seconds=SLOW_SECONDS) as sb:
+        yield sb
+
+
+@pytest.fixture(scope="module")
+def crawled(sandbox, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("crawl")
+    db_path = tmp / "gkwatch.db"
+    import_registry(tmp, registry_entries(sandbox.port), db_path)
+    sandbox.clear_log()
+    crawl(db_path)
+    return db_path, sandbox.manifest(), list(sandbox.request_log)
+
+
+def live_agencies(manifest):
+    return [a for a in manifest["agencies"] if not a["down"]]
+
+
+def by_agency(db, sql):
+    rows = {}
+    for row in db.query(sql):
+        rows.setdefault(row["agency_id"], set()).add(tuple(v for k, v in row.items() if k != "agency_id"))
+    return rows
+
+
+def test_manifest_covers_every_cms_family_and_encoding(crawled):
+    _, manifest, _ = crawled
+    families = {a["cms"] for a in live_agencies(manifest)}
+    assert {"trs", "hanweb", "table", "js"} <= families
+    assert "gbk" in {a["encoding"] for a in live_agencies(manifest)}
+    assert {c["js"] for a in manifest["agencies"] for c in a["columns"]} >= {"none", "endpoint", "render"}
+
+
+def test_every_column_found_with_its_canonical_type_and_parent(crawled):
+    db_path, manifest, _ = crawled
+    db = storage.connect(db_path)
+    found = by_agency(db, "SELECT c.agency_id, c.url, c.type, p.url AS parent FROM columns c "
+                          "LEFT JOIN columns p ON p.id = c.parent_id")
+    for agency in live_agencies(manifest):
+        expected = {(c["url"], c["type"], c["parent_url"]) for c in agency["columns"]}
+        assert found.get(agency["id"]) == expected, agency["id"]
+
+
+def test_every_item_found_with_exact_title_url_and_date(crawled):
+    db_path, manifest, _ = crawled
+    db = storage.connect(db_path)
+    found = by_agency(db, "SELECT i.agency_id, c.url AS column_url, i.url, i.title, i.published "
+                          "FROM items i JOIN columns c ON c.id = i.column_id")
+    total = 0
+    for agency in live_agencies(manifest):
+        # A page slower than the download timeout is recorded as a timeout (see below), not read.
+        expected = {(c["url"], i["url"], i["title"], i["date"]) for c in agency["columns"] for i in c["items"]
+                    if c["url"] not in agency["slow_pages"]}
+        total += len(expected)
+        assert found.get(agency["id"], set()) == expected, agency["id"]
+    assert total > 1500
+    assert db.execute("SELECT count(*) FROM items WHERE detail_fetched_at IS NULL").fetchone()[0] == 0
+
+
+def test_detail_metadata_matches_the_manifest(crawled):
+    db_path, manifest, _ = crawled
+    db = storage.connect(db_path)
+    stored = {r["url"]: r for r in db.query("SELECT url, source, publisher, index_no, doc_no, published, published_time FROM items")}
+    mismatches = Counter()
+    checked = 0
+    for agency in live_agencies(manifest):
+        for column in agency["columns"]:
+            for item in column["items"] if column["url"] not in agency["slow_pages"] else []:
+                detail, row = item["detail"], stored[item["url"]]
+                checked += 1
+                for key in ("source", "publisher", "index_no", "doc_no"):
+                    if detail.get(key) != row[key]:
+                        mismatches[(agency["cms"], key)] += 1
+                if detail["published"] != (row["published_time"] or row["published"]):
+                    mismatches[(agency["cms"], "published")] += 1
+    assert checked > 1500 and not mismatches, mismatches
+
+
+def test_down_site_is_recorded_as_connection_refused(crawled):
+    db_path, manifest, _ = crawled
+    db = storage.connect(db_path)
+    [down] = [a for a in manifest["agencies"] if a["down"]]
+    rows = list(db.query("SELECT status, error FROM fetches WHERE url = ? AND kind = 'home'", [down["homepage"]]))
+    assert rows and all(r["status"] is None and "ConnectionRefused" in r["error"] for r in rows)
+
+
+def test_robots_disallowed_pages_are_never_fetched(crawled):
+    db_path, manifest, log = crawled
+    db = storage.connect(db_path)
+    forbidden = [(a, path) for a in manifest["agencies"] for path in a["robots_disallow"]]
+    assert forbidden
+    for agency, path in forbidden:
+        host = urlsplit(agency["homepage"]).hostname
+        assert not [entry for entry in log if entry[0].split(":")[0] == host and entry[2].startswith(path)]
+    recorded = [r["url"] for r in db.query("SELECT url FROM fetches WHERE error LIKE 'robots.txt%'")]
+    assert any(urlsplit(url).path.startswith(path) for _, path in forbidden for url in recorded)
+
+
+def test_slow_page_times_out_and_is_recorded(crawled):
+    db_path, manifest, _ = crawled
+    db = storage.connect(db_path)
+    slow = [url for a in manifest["agencies"] for url in a["slow_pages"]]
+    assert slow
+    for url in slow:
+        [row] = db.query("SELECT status, error, elapsed_ms FROM fetches WHERE url = ?", [url])
+        assert row["status"] is None and "Timeout" in row["error"] and row["elapsed_ms"] >= 1900
+
+
+def test_broken_links_are_recorded_with_404(crawled):
+    db_path, manifest, _ = crawled
+    db = storage.connect(db_path)
+    broken = [link for a in manifest["agencies"] for link in a["broken_links"]]
+    assert broken
+    for link in broken:
+        statuses = {r["status"] for r in db.query("SELECT status FROM fetches WHERE url = ?", [link["url"]])}
+        assert statuses == {404}, link
+        assert db.execute("SELECT count(*) FROM links WHERE url = ? AND page_url = ?",
+                          [link["url"], link["on_page"]]).fetchone()[0] == 1
+
+
+def test_portal_and_column_pages_are_kept_as_evidence(crawled):
+    db_path, _, _ = crawled
+    db = storage.connect(db_path)
+    pages = list(db.query("SELECT url, kind, warc_path FROM pages"))
+    assert {p["kind"] for p in pages} >= {"home", "portal", "column"}
+    root = db_path.parent / f"{db_path.name}.evidence"
+    assert all((root / p["warc_path"]).exists() for p in pages)
+    assert len({p["warc_path"] for p in pages}) <= len(pages)
+
+
+def test_a_day_later_only_changes_are_fetched_and_only_new_items_added(crawled, sandbox):
+    db_path, before, _ = crawled
+    db = storage.connect(db_path)
+    items_before = db["items"].count
+    next_day = REFERENCE_DAY + dt.timedelta(days=1)
+    sandbox.set_as_of(next_day)
+    sandbox.clear_log()
+    try:
+        crawl(db_path)
+        after, log = sandbox.manifest(), list(sandbox.request_log)
+    finally:
+        sandbox.set_as_of(REFERENCE_DAY)
+    old_urls = {i["url"] for a in before["agencies"] for c in a["columns"] for i in c["items"]}
+    new_items = {i["url"] for a in live_agencies(after) for c in a["columns"] for i in c["items"]} - old_urls
+    assert new_items, "the sandbox publishes something on the next day"
+    assert db["items"].count == items_before + len(new_items)
+    assert db.execute("SELECT count(*) - count(DISTINCT agency_id || url) FROM items").fetchone()[0] == 0
+
+    run = db.execute("SELECT max(id) FROM crawl_runs").fetchone()[0]
+    details = {r["url"] for r in db.query("SELECT url FROM fetches WHERE crawl_run_id = ? AND kind = 'detail'", [run])}
+    assert details == new_items
+    statuses = Counter(r["status"] for r in db.query(
+        "SELECT status FROM fetches WHERE crawl_run_id = ? AND kind IN ('column', 'portal', 'home')", [run]))
+    assert statuses[304] > 3 * statuses[200], statuses
+    assert len(log) < 0.2 * len(crawled[2])

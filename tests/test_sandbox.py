@@ -1,0 +1,586 @@
+"""The sandbox over real HTTP on loopback: every CMS family, encodings, JS lists, as_of, validators,
+the down window, robots, the slow page, and the manifest against what is actually served."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import io
+import json
+import math
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import lxml.html
+import pdfplumber
+import pytest
+
+from gkwatch.sandbox import DEFAULT_PORT, Sandbox, build_manifest, registry_entries
+
+REF = dt.date(2026, 11, 22)
+ROOT = Path(__file__).resolve().parent.parent
+CHECKS = {"site_unreachable", "homepage_stale", "column_stale", "column_empty", "mandatory_column_missing",
+          "annual_report_missing", "annual_report_late", "report_balance", "broken_link", "item_removed", "slow_page"}
+TYPES = {"guide", "system", "statutory", "annual_report", "org", "leaders", "policy", "notice", "news", "budget",
+         "personnel", "planning", "licensing", "penalty", "procurement", "interaction", "statistics",
+         "interpretation", "other"}
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    with Sandbox(as_of=REF, port=0, slow_seconds=0.5) as sb:
+        yield sb
+
+
+@pytest.fixture
+def at(sandbox):
+    """Move the sandbox's day for one test, and put it back."""
+    def move(day: dt.date) -> None:
+        sandbox.set_as_of(day)
+    yield move
+    sandbox.set_as_of(REF)
+
+
+@pytest.fixture(scope="module")
+def manifest(sandbox):
+    return sandbox.manifest()
+
+
+def agency(manifest, agency_id: str) -> dict:
+    return next(a for a in manifest["agencies"] if a["id"] == agency_id)
+
+
+def column(manifest, agency_id: str, ctype: str) -> dict:
+    return next(c for c in agency(manifest, agency_id)["columns"] if c["type"] == ctype)
+
+
+def fetch(url: str, method: str = "GET", data: dict | None = None, headers: dict | None = None):
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def text(url: str, encoding: str = "utf-8", **kw) -> str:
+    status, _, body = fetch(url, **kw)
+    assert status == 200, (url, status)
+    return body.decode(encoding)
+
+
+def path_of(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def titles_in(page: str) -> set[str]:
+    return {html.unescape(t) for t in re.findall(r"""title=["']([^"']+)["']""", page)}
+
+
+def listed_titles(ag: dict, col: dict) -> set[str]:
+    """Every title a column lists, read the way its CMS family pages it."""
+    encoding = "gbk" if ag["encoding"] == "gbk" else "utf-8"
+    first = text(col["url"], encoding)
+    base = col["url"]
+    if col["js"] == "endpoint":
+        api = urllib.parse.urljoin(base, re.search(r"'(/api/columns/\d+/items\.json\?page=1)'", first).group(1))
+        data = json.loads(text(api))
+        rows = data["data"]
+        for page in range(2, data["totalPage"] + 1):
+            rows += json.loads(text(api.replace("page=1", f"page={page}")))["data"]
+        return {r["DOCTITLE"] for r in rows}
+    if col["js"] == "render":
+        chan = re.search(r'data-chan="(\d+)"', first).group(1)
+        api = urllib.parse.urljoin(base, f"/interface/getDocuments?chanId={chan}&pageIndex=1&pageSize=500")
+        return {r["title"] for r in json.loads(text(api))["list"]}
+    found = titles_in(first)
+    if ag["cms"] == "trs":
+        pages = int(re.search(r"createPageHTML\((\d+),", first).group(1))
+        ext = re.search(r'createPageHTML\(\d+, 0, "index", "(\w+)"', first).group(1)
+        for k in range(1, pages):
+            found |= titles_in(text(urllib.parse.urljoin(base, f"index_{k}.{ext}")))
+    elif ag["cms"] == "hanweb":
+        total = int(re.search(r"totalRecord:(\d+)", first).group(1))
+        held = first.count("<record>")
+        if total > held:
+            proxy = re.search(r"columnid:(\d+),sourceContentType:1,unitid:'(\d+)'", first)
+            xml = text(urllib.parse.urljoin(base, "/module/web/jpage/dataproxy.jsp"), method="POST",
+                       data={"startrecord": held + 1, "endrecord": total, "perpage": 15,
+                             "columnid": proxy.group(1), "unitid": proxy.group(2), "webid": 1})
+            found |= titles_in(xml)
+    elif ag["cms"] == "table":
+        page = first
+        while (nxt := re.search(r'<a href="([^"]+)">下一页</a>', page)):
+            page = text(urllib.parse.urljoin(base, html.unescape(nxt.group(1))), encoding)
+            found |= titles_in(page)
+    return found
+
+
+# the manifest -----------------------------------------------------------------------------------
+
+def test_manifest_shape_and_counts(manifest):
+    json.dumps(manifest)
+    agencies = manifest["agencies"]
+    assert len(agencies) >= 9 and all(a["id"].startswith("sb-") for a in agencies)
+    assert [a["id"] for a in agencies if a["clean"]] == ["sb-huailing-czj"]
+    assert {a["cms"] for a in agencies} == {"trs", "hanweb", "table", "js"}
+    assert {a["level"] for a in agencies} >= {"市", "县", "乡镇"}
+    columns = [c for a in agencies for c in a["columns"]]
+    items = [i for c in columns for i in c["items"]]
+    assert 1500 <= len(items) <= 2500
+    assert {c["type"] for c in columns} <= TYPES and "other" in {c["type"] for c in columns}
+    assert len({i["url"] for i in items}) == len(items)
+    assert {d["check"] for d in manifest["defects"]} == CHECKS
+    assert not [d for d in manifest["defects"] if d["agency"] == "sb-huailing-czj"]
+
+
+def test_planted_defects_on_reference_days():
+    expected = {
+        ("sb-fengling-gov", "site_unreachable"), ("sb-xuanlin-swj", "homepage_stale"),
+        ("sb-wuxing-swj", "column_stale"), ("sb-nanyu-wjmj", "column_stale"), ("sb-suichuan-jmw", "column_stale"),
+        ("sb-yuanchuan-swj", "column_stale"), ("sb-huailing-gov", "column_stale"),
+        ("sb-huailing-swj", "column_empty"), ("sb-qingshi-zf", "mandatory_column_missing"),
+        ("sb-yuanchuan-swj", "annual_report_missing"), ("sb-wuxing-swj", "annual_report_late"),
+        ("sb-suichuan-jmw", "report_balance"), ("sb-nanyu-wjmj", "broken_link"), ("sb-huailing-swj", "broken_link"),
+        ("sb-xuanlin-swj", "item_removed"), ("sb-huailing-gov", "slow_page"),
+    }
+    for day in (dt.date(2026, 11, 20), dt.date(2026, 11, 21), REF):
+        found = {(d["agency"], d["check"]) for d in build_manifest(day, DEFAULT_PORT)["defects"]}
+        assert found == expected, day
+    stale = {d["detail"]["type"] for d in build_manifest(REF, DEFAULT_PORT)["defects"] if d["check"] == "column_stale"}
+    assert stale == {"news", "notice", "policy", "personnel", "planning"}
+
+
+def test_defects_follow_the_calendar():
+    def checks(day, agency_id):
+        return {(d["check"], d["subject"]) for d in build_manifest(day, DEFAULT_PORT)["defects"] if d["agency"] == agency_id}
+    assert ("annual_report_missing", "2024") in checks(dt.date(2025, 3, 1), "sb-wuxing-swj")
+    assert ("annual_report_late", "2024") in checks(dt.date(2025, 3, 20), "sb-wuxing-swj")
+    assert not {c for c in checks(dt.date(2025, 1, 31), "sb-wuxing-swj") if c[1] == "2024"}
+    assert ("site_unreachable", f"http://127.0.0.19:{DEFAULT_PORT}/") in checks(REF, "sb-fengling-gov")
+    assert "site_unreachable" not in {c for c, _ in checks(dt.date(2026, 11, 26), "sb-fengling-gov")}
+    assert "item_removed" not in {c for c, _ in checks(dt.date(2026, 11, 9), "sb-xuanlin-swj")}
+    for day in (dt.date(2024, 1, 20), dt.date(2025, 2, 1), dt.date(2027, 4, 1), dt.date(2030, 12, 31)):
+        assert not checks(day, "sb-huailing-czj"), day
+
+
+def test_registry_entries():
+    entries = registry_entries(DEFAULT_PORT)
+    allowed = {"id", "name", "level", "kind", "region_code", "homepage", "portal", "parent", "render_js", "notes"}
+    assert all(set(e) <= allowed and re.fullmatch(r"[1-8]\d{5}", e["region_code"]) for e in entries)
+    assert {e["id"]: e.get("parent") for e in entries}["sb-huailing-swj"] == "sb-huailing-gov"
+    assert not any("render_js" in e for e in entries)  # the crawler must find script-drawn lists itself
+    assert entries[0]["homepage"] == f"http://127.0.0.11:{DEFAULT_PORT}/"
+
+
+def test_builds_are_deterministic(manifest, sandbox):
+    code = ("import datetime, hashlib, json, sys; from gkwatch.sandbox import build_manifest; "
+            f"m = build_manifest(datetime.date(2026, 11, 22), {sandbox.port}); "
+            "sys.stdout.write(hashlib.sha1(json.dumps(m, sort_keys=True).encode()).hexdigest())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYTHONHASHSEED": "12345"}, cwd=ROOT)
+    assert out.stdout == hashlib.sha1(json.dumps(manifest, sort_keys=True).encode()).hexdigest()
+
+
+# what is served matches the manifest -----------------------------------------------------------
+
+def test_every_listed_item_is_served_and_listed(manifest):
+    for ag in manifest["agencies"]:
+        if ag["down"]:
+            continue
+        for col in ag["columns"]:
+            listed = listed_titles(ag, col) if col["items"] else set()
+            missing = {i["title"] for i in col["items"]} - listed
+            assert not missing, (ag["id"], col["name"], sorted(missing)[:3])
+    urls = [i["url"] for a in manifest["agencies"] if not a["down"] for c in a["columns"] for i in c["items"]]
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda u: fetch(u)[0], urls))
+    assert statuses == [200] * len(urls)
+
+
+def test_no_link_is_broken_but_the_planted_ones(manifest):
+    hosts = {urllib.parse.urlsplit(a["homepage"]).netloc for a in manifest["agencies"]}
+    robots = tuple(urllib.parse.urljoin(a["homepage"], p) for a in manifest["agencies"] for p in a["robots_disallow"])
+    seen, frontier, failed = set(), {a["homepage"] for a in manifest["agencies"] if not a["down"]}, set()
+
+    def visit(url):
+        try:
+            status, headers, body = fetch(url)
+        except urllib.error.URLError:  # the agency that is down today
+            status, headers, body = None, {}, b""
+        if status != 200:
+            failed.add(url)
+        ctype = headers.get("Content-Type", "")
+        if status != 200 or not ctype.startswith("text/html"):
+            return []
+        page = body.decode("gbk" if ctype == "text/html" else "utf-8")
+        return [urllib.parse.urljoin(url, html.unescape(h)).split("#")[0]
+                for h in re.findall(r"""href=["']([^"'#][^"']*)["']""", page) if not h.startswith("javascript")]
+
+    with ThreadPoolExecutor(8) as pool:
+        while frontier:
+            seen |= frontier
+            found = {u for links in pool.map(visit, sorted(frontier)) for u in links}
+            frontier = {u for u in found - seen if urllib.parse.urlsplit(u).netloc in hosts and not u.startswith(robots)}
+    down = {a["homepage"] for a in manifest["agencies"] if a["down"]}
+    assert len(seen) > 2000
+    assert failed == {b["url"] for a in manifest["agencies"] for b in a["broken_links"]} | {
+        u for u in seen if any(u.startswith(d) for d in down)}
+
+
+def test_detail_pages_show_their_metadata(manifest):
+    for ag in manifest["agencies"]:
+        if ag["down"]:
+            continue
+        encoding = "gbk" if ag["encoding"] == "gbk" else "utf-8"
+        for col in ag["columns"]:
+            for item in col["items"][:2]:
+                page = html.unescape(text(item["url"], encoding))
+                d = item["detail"]
+                assert d["title"] in page
+                stamp = d["published"].replace("T", " ")
+                assert f"发布时间：{stamp}" in page
+                assert f"来源：{d['source']}" in page
+                for value in (d["index_no"], d["publisher"], d["doc_no"]):
+                    assert value is None or value in page
+                if d["publisher"] and not d["doc_no"]:
+                    assert re.search(r"文\u3000\u3000号：</(td|strong)>\s*<[^>]+>无<", page)
+
+
+def test_attachments_reports_and_broken_links(manifest):
+    broken = {b["url"] for a in manifest["agencies"] for b in a["broken_links"]}
+    assert len(broken) == 2
+    for url in broken:
+        assert fetch(url)[0] == 404
+    attachments = [x for a in manifest["agencies"] if not a["down"] for c in a["columns"] for i in c["items"]
+                   for x in i["detail"]["attachments"]]
+    assert {x["url"].rsplit(".", 1)[1] for x in attachments} == {"pdf", "doc"}
+    for att in attachments:
+        status, headers, body = fetch(att["url"])
+        if att["url"] in broken:
+            continue
+        assert status == 200 and body[:5] in (b"%PDF-", b"{\\rtf"), att
+    for ag in manifest["agencies"]:
+        if not ag["down"]:
+            for report in ag["reports"]:
+                status, headers, _ = fetch(report["url"], method="HEAD")
+                assert status == 200
+                assert headers["Content-Type"].startswith("application/pdf" if report["media"] == "pdf" else "text/html")
+
+
+# CMS families -----------------------------------------------------------------------------------
+
+def test_trs_pager_script_and_index_pages(manifest):
+    col = column(manifest, "sb-huailing-swj", "news")
+    pages = math.ceil(len(col["items"]) / 20)
+    first = text(col["url"])
+    assert f'createPageHTML({pages}, 0, "index", "html")' in first
+    second = text(col["url"] + "index_1.html")
+    assert f'createPageHTML({pages}, 1, "index", "html")' in second
+    assert col["items"][20]["title"] in titles_in(second) and col["items"][20]["title"] not in titles_in(first)
+    assert fetch(col["url"] + f"index_{pages}.html")[0] == 404
+    assert 'class="TRS_Editor"' in text(col["items"][0]["url"])
+    shifted = [i for a in manifest["agencies"] if a["cms"] == "trs" for c in a["columns"] for i in c["items"]
+               if (m := re.search(r"/t(\d{8})_\d+\.", i["url"])) and m.group(1) != i["date"].replace("-", "")]
+    assert shifted, "some TRS URLs carry a date other than the displayed one"
+    variant = text(column(manifest, "sb-suichuan-jmw", "news")["url"])
+    assert re.search(r'createPageHTML\(\d+, 0, "index", "htm", "", 20\)', variant)
+    assert "<ul" not in variant.split('class="position')[1].split('class="footer')[0]  # all-table layout
+    long = next((c, i) for c in agency(manifest, "sb-huailing-swj")["columns"] for i in c["items"][:20]
+                if len(i["title"]) > 26)
+    assert f'title="{long[1]["title"]}">{long[1]["title"][:24]}...</a>' in html.unescape(text(long[0]["url"]))
+
+
+def test_hanweb_datastore_and_dataproxy(manifest):
+    col = column(manifest, "sb-xuanlin-swj", "news")
+    page = text(col["url"])
+    total = len(col["items"])
+    assert f"totalRecord:{total}," in page and "perPage:15" in page and "groupSize:3" in page
+    store = re.search(r'<script type="text/xml"><datastore>(.*?)</datastore></script>', page, re.S).group(1)
+    assert "<nextgroup>" in store and store.count("<record><![CDATA[") == 45
+    params = re.search(r"columnid:(\d+),sourceContentType:1,unitid:'(\d+)'", page)
+    form = {"startrecord": 46, "endrecord": 90, "perpage": 15, "columnid": params.group(1),
+            "unitid": params.group(2), "webid": 31}
+    proxy = urllib.parse.urljoin(col["url"], "/module/web/jpage/dataproxy.jsp")
+    posted = text(proxy, method="POST", data=form)
+    got = text(proxy + "?" + urllib.parse.urlencode(form))
+    assert posted == got and f"<totalrecord>{total}</totalrecord>" in got
+    assert f"<totalpage>{math.ceil(total / 15)}</totalpage>" in got
+    assert [t for t in re.findall(r"title='([^']+)'", got)] == [i["title"] for i in col["items"][45:90]]
+    detail = text(col["items"][0]["url"])
+    assert re.search(r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$", col["items"][0]["url"])
+    body = detail.split("<!--ZJEG_RSS.content.begin-->")[1].split("<!--ZJEG_RSS.content.end-->")[0]
+    assert "<p" in body and "相关文章" not in body
+
+
+def test_table_pages_with_next_and_last(manifest, at):
+    col = column(manifest, "sb-nanyu-wjmj", "news")
+    pages = math.ceil(len(col["items"]) / 15)
+    first = text(col["url"], "gbk")
+    assert f"共{pages}页" in first and f'page={pages}">尾页</a>' in first and 'page=2">下一页</a>' in first
+    assert "<span>上一页</span>" in first and fetch(col["url"] + f"&page={pages + 1}")[0] == 404
+    last = text(col["url"] + f"&page={pages}", "gbk")
+    assert "<span>下一页</span>" in last and col["items"][-1]["title"] in titles_in(last)
+    town = column(manifest, "sb-qingshi-zf", "news")
+    page = text(town["url"] + "?page=2")
+    assert re.search(r"\[\d\d-\d\d\]", page) and re.search(r'<tr class="year"><td colspan="2"><b>20\d\d年</b>', page)
+    at(dt.date(2026, 11, 1))
+    county = column(build_manifest(dt.date(2026, 11, 1), manifest["port"]), "sb-fengling-gov", "notice")
+    page = text(county["url"])
+    pinned, newest = county["items"][:2]
+    assert f'<font color="red">[置顶]</font><a href="{path_of(pinned["url"])}"' in page
+    assert re.search(rf'title="{newest["title"]}">[^<]+</a>（{newest["date"]}）</td>', html.unescape(page))
+    assert pinned["date"] < newest["date"]
+
+
+# encodings and JavaScript ----------------------------------------------------------------------
+
+def test_gbk_site_without_header_charset(manifest):
+    status, headers, body = fetch(agency(manifest, "sb-nanyu-wjmj")["homepage"])
+    assert status == 200 and headers["Content-Type"] == "text/html"
+    assert b'<meta charset="gb2312">' in body
+    page = body.decode("gbk")
+    assert "陈喆" in page and "林镕" in page
+    with pytest.raises(UnicodeDecodeError):
+        body.decode("gb2312")
+    with pytest.raises(UnicodeDecodeError):
+        body.decode("utf-8")
+
+
+def test_wrong_latin1_header_over_utf8_body(manifest):
+    status, headers, body = fetch(agency(manifest, "sb-suichuan-jmw")["homepage"])
+    assert headers["Content-Type"] == "text/html; charset=ISO-8859-1"
+    assert "穗川市经济贸易委员会" in body.decode("utf-8") and b"charset=utf-8" in body
+
+
+def test_js_lists_are_invisible_to_a_plain_fetch(manifest):
+    endpoint = column(manifest, "sb-yuanchuan-swj", "news")
+    page = text(endpoint["url"])
+    assert endpoint["js"] == "endpoint" and not titles_in(page) & {i["title"] for i in endpoint["items"]}
+    api = re.search(r"'(/api/columns/\d+/items\.json\?page=1)'", page).group(1)
+    data = json.loads(text(urllib.parse.urljoin(endpoint["url"], api)))
+    assert data["total"] == len(endpoint["items"])
+    assert [r["DOCTITLE"] for r in data["data"]] == [i["title"] for i in endpoint["items"][:20]]
+    assert [r["DOCPUBURL"] for r in data["data"]] == [i["url"] for i in endpoint["items"][:20]]
+    render = column(manifest, "sb-yuanchuan-swj", "notice")
+    page = text(render["url"])
+    assert render["js"] == "render" and '<script src="/static/js/list.js">' in page
+    assert not any(i["title"] in page for i in render["items"])
+    script = text(urllib.parse.urljoin(render["url"], "/static/js/list.js"))
+    assert "getDocuments" not in script and "/interface" not in script
+    assert listed_titles(agency(manifest, "sb-yuanchuan-swj"), render) == {i["title"] for i in render["items"]}
+    trs_endpoint = column(manifest, "sb-suichuan-jmw", "penalty")
+    assert trs_endpoint["js"] == "endpoint" and "/items.json?page=1'" in text(trs_endpoint["url"])
+
+
+# time, validators, availability -----------------------------------------------------------------
+
+def test_as_of_moves_items_columns_and_removals(manifest, at):
+    col = column(manifest, "sb-huailing-swj", "news")
+    item = col["items"][0]
+    day = dt.date.fromisoformat(item["date"])
+    at(day - dt.timedelta(days=1))
+    assert fetch(item["url"])[0] == 404 and item["title"] not in titles_in(text(col["url"]))
+    at(day)
+    assert fetch(item["url"])[0] == 200 and item["title"] in titles_in(text(col["url"]))
+
+    removed = next(d for d in manifest["defects"] if d["check"] == "item_removed")
+    gone = dt.date.fromisoformat(removed["detail"]["removed_on"])
+    notice = column(build_manifest(gone - dt.timedelta(days=1), manifest["port"]), "sb-xuanlin-swj", "notice")
+    assert removed["subject"] in {i["url"] for i in notice["items"]}
+    assert removed["subject"] not in {i["url"] for i in column(manifest, "sb-xuanlin-swj", "notice")["items"]}
+    at(gone - dt.timedelta(days=1))
+    assert fetch(removed["subject"])[0] == 200
+    at(gone)
+    assert fetch(removed["subject"])[0] == 404
+
+    late = column(manifest, "sb-wuxing-swj", "interpretation")
+    portal = agency(manifest, "sb-wuxing-swj")["portal"]
+    at(dt.date(2026, 5, 31))
+    assert fetch(late["url"])[0] == 404 and path_of(late["url"]) not in text(portal)
+    assert "interpretation" not in {c["type"] for c in agency(build_manifest(dt.date(2026, 5, 31), 1), "sb-wuxing-swj")["columns"]}
+    at(dt.date(2026, 6, 1))
+    assert fetch(late["url"])[0] == 200 and path_of(late["url"]) in text(portal)
+
+
+def test_conditional_requests(manifest, at):
+    col = column(manifest, "sb-xuanlin-swj", "policy")
+    urls = [col["url"], col["items"][3]["url"], agency(manifest, "sb-xuanlin-swj")["portal"]]
+    validators = {}
+    for url in urls:
+        status, headers, body = fetch(url)
+        assert headers["ETag"].strip('"') == hashlib.sha1(body).hexdigest()[:20]
+        validators[url] = headers["ETag"], headers["Last-Modified"]
+        assert fetch(url, headers={"If-None-Match": headers["ETag"]})[0] == 304
+        assert fetch(url, headers={"If-Modified-Since": headers["Last-Modified"]})[0] == 304
+        head = fetch(url, method="HEAD")
+        assert head[0] == 200 and head[2] == b"" and head[1]["Content-Length"] == str(len(body))
+    next_item = column(build_manifest(REF + dt.timedelta(days=120), 1), "sb-xuanlin-swj", "policy")["items"][0]
+    assert dt.date.fromisoformat(next_item["date"]) > REF + dt.timedelta(days=1)
+    at(REF + dt.timedelta(days=1))
+    for url in urls[:2]:
+        assert fetch(url, headers={"If-None-Match": validators[url][0]})[0] == 304
+        assert fetch(url, headers={"If-Modified-Since": validators[url][1]})[0] == 304
+    at(dt.date.fromisoformat(next_item["date"]))
+    assert fetch(col["url"], headers={"If-None-Match": validators[col["url"]][0]})[0] == 200
+    assert fetch(col["url"], headers={"If-Modified-Since": validators[col["url"]][1]})[0] == 200
+
+
+def test_site_down_window_refuses_connections(manifest, at):
+    home = agency(manifest, "sb-fengling-gov")["homepage"]
+    assert agency(manifest, "sb-fengling-gov")["down"]
+    with pytest.raises(urllib.error.URLError) as refused:
+        fetch(home)
+    assert isinstance(refused.value.reason, ConnectionRefusedError)
+    for day in (dt.date(2026, 11, 11), dt.date(2026, 11, 26)):
+        at(day)
+        assert fetch(home)[0] == 200
+    at(dt.date(2026, 11, 12))
+    with pytest.raises(urllib.error.URLError):
+        fetch(home)
+
+
+def test_robots_slow_page_404_and_log(manifest, sandbox):
+    ag = agency(manifest, "sb-suichuan-jmw")
+    status, headers, body = fetch(urllib.parse.urljoin(ag["homepage"], "/robots.txt"))
+    assert status == 200 and headers["Content-Type"].startswith("text/plain")
+    disallowed = re.findall(r"^Disallow: (\S+)$", body.decode(), re.M)
+    assert disallowed == ag["robots_disallow"] and "/search/" in disallowed
+    portal = text(ag["portal"])
+    hidden = [p for p in disallowed if p != "/search/"]
+    assert hidden and all(f'href="{p}"' in portal for p in hidden)
+    assert not [c for c in ag["columns"] if path_of(c["url"]) in disallowed]
+    for other in manifest["agencies"]:
+        if not other["down"]:
+            assert fetch(urllib.parse.urljoin(other["homepage"], "/robots.txt"))[0] == 200
+    slow = agency(manifest, "sb-huailing-gov")["slow_pages"][0]
+    started = time.monotonic()
+    assert fetch(slow)[0] == 200 and time.monotonic() - started >= 0.5
+    started = time.monotonic()
+    assert fetch(agency(manifest, "sb-huailing-gov")["portal"])[0] == 200 and time.monotonic() - started < 0.5
+    sandbox.clear_log()
+    status, _, body = fetch(urllib.parse.urljoin(ag["homepage"], "/no/such/page.html?x=1"))
+    assert status == 404 and "页面不存在" in body.decode("utf-8")
+    host = urllib.parse.urlsplit(ag["homepage"]).hostname
+    assert sandbox.request_log == [(host, "GET", "/no/such/page.html?x=1", 404)]
+
+
+def test_city_government_links_its_departments(manifest):
+    gov = agency(manifest, "sb-huailing-gov")
+    page = text(gov["homepage"])
+    departments = page.split("<h3>市政府部门</h3>")[1].split("</ul>")[0]
+    counties = page.split("<h3>区县政府</h3>")[1].split("</ul>")[0]
+    children = [a for a in manifest["agencies"] if a["parent"] == "sb-huailing-gov"]
+    assert children and all(f'href="{a["homepage"]}"' in departments for a in children)
+    assert f'href="{agency(manifest, "sb-fengling-gov")["homepage"]}"' in counties
+
+
+# annual reports ---------------------------------------------------------------------------------
+
+def test_annual_reports_formats_cells_and_balance(manifest):
+    for ag in manifest["agencies"]:
+        years = {r["year"]: r for r in ag["reports"]}
+        assert set(range(2014, 2026)) - set(years) == ({2022} if ag["id"] == "sb-yuanchuan-swj" else set())
+        assert all(r["format"] == ("free" if y <= 2018 else "2019" if y <= 2020 else "2021") for y, r in years.items())
+    gov = agency(manifest, "sb-huailing-swj")
+    r2021 = next(r for r in gov["reports"] if r["year"] == 2023)
+    page = text(r2021["url"])
+    assert 'rowspan="22"' in page and "（本列数据的勾稽关系为" in page and "<p>商业</p><p>企业</p>" in page
+    cells = {(c["row"], c["col"]): c["value"] for c in r2021["cells"]["requests"]}
+    assert ("三、本年度办理结果/（三）不予公开/1.属于国家秘密", "申请人情况/法人或其他组织/商业企业") in cells
+    assert len(r2021["cells"]["review_litigation"]) == 15 and len(cells) == 25 * 7
+    assert "行政诉讼/复议后起诉/总计" in {c["col"] for c in r2021["cells"]["review_litigation"]}
+    assert 'rowspan="20"' in text(next(r for r in gov["reports"] if r["year"] == 2020)["url"])
+    free = next(r for r in gov["reports"] if r["year"] == 2016)
+    assert f"全年主动公开政府信息{free['figures']['active_disclosed']}条" in text(free["url"])
+    broken = next(r for r in agency(manifest, "sb-suichuan-jmw")["reports"] if r["balance_error"])
+    c = {(x["row"], x["col"]): x["value"] for x in broken["cells"]["requests"]}
+    col = "申请人情况/自然人"
+    assert (c[("一、本年新收政府信息公开申请数量", col)] + c[("二、上年结转政府信息公开申请数量", col)]
+            != c[("三、本年度办理结果/（七）总计", col)] + c[("四、结转下年度继续办理", col)])
+    assert [r["year"] for a in manifest["agencies"] for r in a["reports"] if r["balance_error"]] == [2023]
+
+
+def grid(table) -> list[list[tuple[int, str]]]:
+    """The table as a grid of (cell id, text without whitespace), spans expanded."""
+    rows: dict[int, dict[int, tuple[int, str]]] = {}
+    for r, tr in enumerate(table.iter("tr")):
+        c = 0
+        for td in tr.iter("td"):
+            while c in rows.setdefault(r, {}):
+                c += 1
+            value = (id(td), re.sub(r"\s", "", td.text_content().replace("\xa0", " ")))
+            for dr in range(int(td.get("rowspan", 1))):
+                for dc in range(int(td.get("colspan", 1))):
+                    rows.setdefault(r + dr, {})[c + dc] = value
+            c += int(td.get("colspan", 1))
+    return [[row[k] for k in sorted(row)] for _, row in sorted(rows.items())]
+
+
+def path(cells) -> str:
+    labels = []
+    for _, label in cells:
+        if label and label not in labels:
+            labels.append(label)
+    return "/".join(labels)
+
+
+def number(label: str):
+    return None if label == "" else float(label) if "." in label else int(label)
+
+
+def read_report_tables(page: str) -> dict:
+    """The three tables read as a parser would: labels joined over header rows and spans."""
+    active, requests, review = lxml.html.fromstring(page).xpath("//table")[-3:]
+    out = {"active": [], "requests": [], "review_litigation": []}
+    section, header = "", []
+    for row in grid(active):
+        if len({cid for cid, _ in row}) == 1:
+            section = row[0][1]
+        elif row[0][1] == "信息内容":
+            header = row
+        else:
+            seen = set()
+            for k, (cid, value) in enumerate(row[1:], start=1):
+                if cid not in seen:
+                    seen.add(cid)
+                    out["active"].append({"row": f"{section}/{row[0][1]}", "col": header[k][1], "value": number(value)})
+    g = grid(requests)
+    for row in g[3:]:
+        for k in range(3, 10):
+            out["requests"].append({"row": path(row[:3]), "col": path([g[0][k], g[1][k], g[2][k]]),
+                                    "value": number(row[k][1])})
+    g = grid(review)
+    out["review_litigation"] = [{"row": "", "col": path([g[0][k], g[1][k], g[2][k]]), "value": number(g[3][k][1])}
+                                for k in range(15)]
+    return out
+
+
+def test_report_tables_read_back_to_the_manifest_cells(manifest):
+    for ag in manifest["agencies"]:
+        if ag["down"]:
+            continue
+        for report in ag["reports"]:
+            if report["format"] != "free" and report["media"] == "html":
+                page = text(report["url"], "gbk" if ag["encoding"] == "gbk" else "utf-8")
+                assert read_report_tables(page) == report["cells"], (ag["id"], report["year"])
+
+
+def test_pdf_report_has_extractable_chinese(manifest):
+    report = next(r for a in manifest["agencies"] for r in a["reports"] if r["media"] == "pdf")
+    status, headers, body = fetch(report["url"])
+    assert status == 200, "the PDF report needs a CJK font: apt-get install fonts-wqy-microhei"
+    assert headers["Content-Type"] == "application/pdf"
+    with pdfplumber.open(io.BytesIO(body)) as pdf:
+        extracted = "".join(page.extract_text() or "" for page in pdf.pages)
+    assert report["title"] in extracted.replace("\n", "") and "三、收到和处理政府信息公开申请情况" in extracted
