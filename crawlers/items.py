@@ -40,3 +40,14 @@ class PageRecord:
     url: str
     latest_item_date: str | None
     links: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class ColumnDoneRecord:
+    """The end of a column's walk this run: unlisted items become removal candidates (all of them
+    when the walk reached the last page, else those within the dates walked)."""
+    agency_id: str
+    column_url: str
+    seen: set[str]
+    oldest: str | None
+    complete: bool

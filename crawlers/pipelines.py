@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from storage import records
 
-from .items import ColumnRecord, DetailRecord, ListingRecord, PageRecord
+from .items import ColumnDoneRecord, ColumnRecord, DetailRecord, ListingRecord, PageRecord
 from .store import store_for
 
 
@@ -39,6 +39,13 @@ class StoragePipeline:
             detail = item.detail
             records.store_detail(db, item.agency_id, item.url, detail, detail.get("attachments") or [], item.text)
             stats.inc_value("gkwatch/details")
+        elif isinstance(item, ColumnDoneRecord):
+            column_id = self.column_ids.get((item.agency_id, item.column_url))
+            if column_id is not None:
+                if item.complete:
+                    records.column_walked(db, column_id)
+                if item.seen and (item.complete or item.oldest):
+                    records.mark_missing(db, column_id, item.seen, None if item.complete else item.oldest)
         elif isinstance(item, PageRecord):
             if item.latest_item_date:
                 with db.conn:

@@ -23,6 +23,7 @@ def crawl_settings(db_path: str, config: Config, full: bool, overrides: dict[str
         "GKWATCH_FULL": full,
         "GKWATCH_CONTACT": crawl.contact,
         "GKWATCH_MAX_PAGES_PER_COLUMN": crawl.max_pages_per_column,
+        "GKWATCH_FULL_WALK_DAYS": crawl.full_walk_days,
         "USER_AGENT": f"gkwatch/{__version__} (政务公开监测; +https://github.com/gkwatch/gkwatch; contact: {crawl.contact})",
         "DOWNLOAD_DELAY": crawl.download_delay,
         "AUTOTHROTTLE_START_DELAY": max(crawl.download_delay, 0.1),

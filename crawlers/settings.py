@@ -14,6 +14,7 @@ GKWATCH_DB = "gkwatch.db"
 GKWATCH_CONTACT = "gkwatch operator (set crawl.contact in gkwatch.toml)"
 GKWATCH_FULL = False
 GKWATCH_MAX_PAGES_PER_COLUMN = 200
+GKWATCH_FULL_WALK_DAYS = 7
 GKWATCH_PROGRESS_INTERVAL = 10.0
 USER_AGENT = f"gkwatch/{__version__} (政务公开监测; +https://github.com/gkwatch/gkwatch; contact: {GKWATCH_CONTACT})"
 

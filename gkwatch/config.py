@@ -31,6 +31,7 @@ class CrawlConfig:
     chromium: str = "/usr/bin/chromium"
     obey_robots: bool = True
     max_pages_per_column: int = 200
+    full_walk_days: float = 7.0
 
 
 @dataclass
@@ -44,7 +45,7 @@ class Config:
 _CRAWL_TYPES = {
     "contact": str, "download_delay": (int, float), "concurrency_per_domain": int,
     "concurrency": int, "timeout": (int, float), "retries": int, "chromium": str,
-    "obey_robots": bool, "max_pages_per_column": int,
+    "obey_robots": bool, "max_pages_per_column": int, "full_walk_days": (int, float),
 }
 
 

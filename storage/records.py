@@ -132,7 +132,7 @@ def store_detail(db: sqlite_utils.Database, agency_id: str, url: str, detail: di
 def mark_missing(db: sqlite_utils.Database, column_id: int, seen_urls: set[str],
                  oldest_date_seen: str | None) -> list[str]:
     """Items of a column not listed this run (within the date range the run covered) become
-    removal candidates; returns their URLs for verification."""
+    removal candidates; returns their URLs."""
     rows = db.execute(
         "SELECT id, url, published FROM items WHERE column_id = ? AND removed_at IS NULL",
         [column_id],
@@ -146,6 +146,25 @@ def mark_missing(db: sqlite_utils.Database, column_id: int, seen_urls: set[str],
         for item_id, _ in missing:
             db.execute("UPDATE items SET missing_since = COALESCE(missing_since, ?) WHERE id = ?", [stamp, item_id])
     return [url for _, url in missing]
+
+
+def column_walked(db: sqlite_utils.Database, column_id: int) -> None:
+    with db.conn:
+        db.execute("UPDATE columns SET walked_at = ? WHERE id = ?", [iso(), column_id])
+
+
+def walked_columns(db: sqlite_utils.Database, agency_id: str, since: str) -> set[str]:
+    """Columns walked to their last page since ``since``."""
+    return {url for (url,) in db.execute(
+        "SELECT url FROM columns WHERE agency_id = ? AND walked_at >= ?", [agency_id, since])}
+
+
+def removal_candidates(db: sqlite_utils.Database, agency_ids: list[str], since: str) -> list[tuple[str, str]]:
+    """(agency id, URL) of items that went missing from their lists since ``since``."""
+    marks = ",".join("?" * len(agency_ids))
+    return db.execute(
+        f"SELECT agency_id, url FROM items WHERE missing_since >= ? AND removed_at IS NULL "
+        f"AND agency_id IN ({marks}) ORDER BY id", [since, *agency_ids]).fetchall()
 
 
 def upsert_links(db: sqlite_utils.Database, agency_id: str, page_url: str, links: list[tuple[str, str]]) -> None:

@@ -173,3 +173,26 @@ def test_a_day_later_only_changes_are_fetched_and_only_new_items_added(crawled, 
         "SELECT status FROM fetches WHERE crawl_run_id = ? AND kind IN ('column', 'portal', 'home')", [run]))
     assert statuses[304] > 3 * statuses[200], statuses
     assert len(log) < 0.2 * len(crawled[2])
+
+
+def test_removed_item_becomes_a_candidate_and_its_404_is_recorded(sandbox, tmp_path):
+    [agency] = [a for a in registry_entries(sandbox.port) if a["id"] == "sb-xuanlin-swj"]
+    db_path = tmp_path / "gkwatch.db"
+    import_registry(tmp_path, [agency], db_path)
+    sandbox.set_as_of(dt.date(2026, 11, 9))
+    try:
+        crawl(db_path)
+        removed = [d["subject"] for d in sandbox.manifest()["defects"] if d["check"] == "item_removed"]
+        assert removed == []
+        sandbox.set_as_of(REFERENCE_DAY)
+        removed = [d["subject"] for d in sandbox.manifest()["defects"]
+                   if d["check"] == "item_removed" and d["agency"] == "sb-xuanlin-swj"]
+        crawl(db_path)
+    finally:
+        sandbox.set_as_of(REFERENCE_DAY)
+    db = storage.connect(db_path)
+    assert len(removed) == 1
+    assert [r["url"] for r in db.query("SELECT url FROM items WHERE missing_since IS NOT NULL")] == removed
+    run = db.execute("SELECT max(id) FROM crawl_runs").fetchone()[0]
+    assert [(r["kind"], r["status"]) for r in db.query(
+        "SELECT kind, status FROM fetches WHERE url = ? AND crawl_run_id = ?", [removed[0], run])] == [("verify", 404)]

@@ -9,20 +9,23 @@ Thin by design: pages are handed to the pure functions in ``crawlers.extract`` a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy_playwright.page import PageMethod
 
 from crawlers.discovery import discover_columns, preview_blocks, under
 from crawlers.extract import decode_html, extract_detail, extract_json_list, extract_links, extract_list
-from crawlers.items import ColumnRecord, DetailRecord, ListingRecord, PageRecord
+from crawlers.items import ColumnDoneRecord, ColumnRecord, DetailRecord, ListingRecord, PageRecord
 from crawlers.store import store_for
+from gkwatch.clock import iso, now
 from storage import records
 
 MAX_COLUMN_DEPTH = 3
@@ -50,6 +53,7 @@ class ColumnState:
 class AgencyState:
     agency: dict
     known: dict[str, bool]
+    walked: set[str]
     columns: dict[str, ColumnState] = field(default_factory=dict)
     home_links: list[tuple[str, str]] = field(default_factory=list)
     pending: int = 0
@@ -74,7 +78,13 @@ class DisclosureSpider(scrapy.Spider):
         missing = set(spider.agency_ids) - {a["id"] for a in spider.agencies}
         if missing:
             raise ValueError(f"登记册中没有这些机构 (not in the registry): {', '.join(sorted(missing))}")
-        spider.states = {a["id"]: AgencyState(a, records.known_item_urls(db, a["id"])) for a in spider.agencies}
+        # Each column is walked to its end again every few days, to see removals deep in its list.
+        walked_since = iso(now() - dt.timedelta(days=settings.getfloat("GKWATCH_FULL_WALK_DAYS")))
+        spider.states = {a["id"]: AgencyState(a, records.known_item_urls(db, a["id"]),
+                                              records.walked_columns(db, a["id"], walked_since))
+                         for a in spider.agencies}
+        spider.started, spider.verified = iso(), False
+        crawler.signals.connect(spider.verify_removals, signal=signals.spider_idle)
         spider.requested: set[str] = set()  # fetched with GET this run
         spider.checked: set[str] = set()  # HEAD-checked links this run
         return spider
@@ -267,24 +277,32 @@ class DisclosureSpider(scrapy.Spider):
         return any(item.url not in state.known for item in items)
 
     def next_page(self, response, state, column, next_pages, *, any_new, callback=None):
-        """Follow the column's next page unless this page held only known items (``--full`` always
-        follows); at the column's end, unlisted items become removal candidates."""
+        """Follow the column's next page unless this page held only known items (``--full``, and a
+        column never walked to its end, always follow: an interrupted crawl resumes); at the
+        column's end, unlisted items become removal candidates."""
         meta = response.meta["gk"]
         queue = [url for url in (meta.get("queue") or next_pages) if url not in self.requested]
-        if queue and (any_new or self.full) and column.pages < self.max_pages:
+        trust_known = column.url in state.walked and not self.full  # a column never walked to its end is walked on
+        if queue and (any_new or not trust_known) and column.pages < self.max_pages:
             yield self.request(state, queue[0], meta["kind"], callback or self.parse_column,
                                conditional=meta["conditional"], render=bool(response.meta.get("playwright")),
                                **{**_carry(meta), "page_no": meta["page_no"] + 1, "queue": queue[1:]})
             return
-        column_id = store_for(self.crawler).execute(
-            "SELECT id FROM columns WHERE agency_id = ? AND url = ?", [state.agency["id"], column.url]).fetchone()
-        # Walked to the end: every unlisted item is a candidate. Stopped early at known items: only
-        # those in the date range walked (an undated list gives no range, so nothing is judged).
-        complete = not queue
-        if column_id and column.seen and (complete or column.oldest):
-            oldest = None if complete else column.oldest
-            for url in records.mark_missing(store_for(self.crawler), column_id[0], column.seen, oldest):
-                yield self.check_link(state, url, kind="verify")
+        yield ColumnDoneRecord(state.agency["id"], column.url, column.seen, column.oldest, complete=not queue)
+
+    def verify_removals(self):
+        """When the crawl is otherwise done: re-check every item that went missing from its list
+        this run (the checks call it removed only if its page is gone too)."""
+        if self.verified:
+            return
+        self.verified = True
+        candidates = records.removal_candidates(store_for(self.crawler), list(self.states), self.started)
+        for agency_id, url in candidates:
+            request = self.check_link(self.states[agency_id], url, kind="verify")
+            if request:
+                self.crawler.engine.crawl(request)
+        if candidates:
+            raise DontCloseSpider
 
     def parse_detail(self, response):
         state = self.arrived(response)

@@ -12,6 +12,7 @@ import datetime as dt
 import email.utils
 import hashlib
 import socketserver
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -158,6 +159,11 @@ class _Server(ThreadingHTTPServer):
         # HTTPServer would resolve the address's FQDN: a needless (and possibly slow) lookup here
         socketserver.TCPServer.server_bind(self)
         self.server_name, self.server_port = self.server_address[:2]
+
+    def handle_error(self, request, client_address) -> None:
+        # A crawler that gave up on the slow page hangs up: that is the point, not an error.
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
 
 
 def _probe(host: str, port: int) -> _Server:

@@ -1,0 +1,47 @@
+"""A crawl killed halfway (SIGKILL, no chance to clean up) loses nothing it stored, and the next
+crawl finishes the job without storing anything twice."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+from gkwatch.sandbox import Sandbox, registry_entries
+
+from .conftest import FAST_CRAWL, REFERENCE_DAY, ROOT, SLOW_SECONDS, crawl, import_registry
+
+AGENCIES = ("sb-huailing-swj", "sb-xuanlin-swj", "sb-nanyu-wjmj")
+
+
+def stored(db_path) -> set[tuple[str, str]]:
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+        return set(conn.execute("SELECT agency_id, url FROM items"))
+
+
+def test_killed_crawl_resumes_without_loss_or_duplicates(tmp_path):
+    db_path = tmp_path / "gkwatch.db"
+    with Sandbox(REFERENCE_DAY, port=0, slow_seconds=SLOW_SECONDS) as sandbox:
+        import_registry(tmp_path, [e for e in registry_entries(sandbox.port) if e["id"] in AGENCIES], db_path)
+        expected = {(a["id"], i["url"]) for a in sandbox.manifest()["agencies"] if a["id"] in AGENCIES
+                    for c in a["columns"] for i in c["items"]}
+        process = subprocess.Popen([sys.executable, "-m", "gkwatch", "crawl", "--db", str(db_path), *FAST_CRAWL],
+                                   cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and len(stored(db_path)) < 200:
+            time.sleep(0.1)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        before = stored(db_path)
+        assert 200 <= len(before) < len(expected), "the crawl was killed halfway"
+
+        crawl(db_path)
+    after = stored(db_path)
+    assert before <= after
+    assert after == expected
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM items").fetchone()[0] == len(expected)
+        assert conn.execute("SELECT count(*) FROM items WHERE detail_fetched_at IS NULL").fetchone()[0] == 0
+        assert [s for (s,) in conn.execute("SELECT status FROM crawl_runs ORDER BY id")] == ["interrupted", "finished"]
