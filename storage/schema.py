@@ -94,8 +94,8 @@ def _v1_core(db: sqlite_utils.Database) -> None:
 
 
 def _v2_evidence(db: sqlite_utils.Database) -> None:
-    """Item versions and attachments, links seen on pages, and stored page bodies for
-    conditional requests and evidence."""
+    """Item versions and attachments, links seen on pages, stored page bodies for conditional
+    requests and evidence, and what incremental crawling needs."""
     db["item_versions"].create(
         {"id": int, "item_id": int, "content_hash": str, "text": str, "first_seen": str},
         pk="id", not_null={"item_id", "content_hash"},
@@ -126,9 +126,23 @@ def _v2_evidence(db: sqlite_utils.Database) -> None:
         pk="url", foreign_keys=[("agency_id", "agencies", "id")],
     )
     db["fetches"].create_index(["kind", "status"])
+    # Incremental crawls stop paging at known items only in columns once walked to their end.
+    db["columns"].add_column("walked_at", str)
 
 
-MIGRATIONS: list[Migration] = [_v1_core, _v2_evidence]
+def _v3_checks(db: sqlite_utils.Database) -> None:
+    """Small partial indexes for `gkwatch check` at national scale: items the crawler found missing
+    or that were confirmed removed, and items titled as annual reports (the title expression is
+    repeated verbatim in monitors/checks/reports.py, so the planner can use the index)."""
+    db.execute("CREATE INDEX items_missing ON items (column_id) WHERE missing_since IS NOT NULL")
+    db.execute("CREATE INDEX items_removed ON items (column_id) WHERE removed_at IS NOT NULL")
+    db.execute(
+        "CREATE INDEX items_report_titles ON items (agency_id) WHERE "
+        "(instr(title, '年报') OR instr(title, '年度报告') OR instr(title, '工作报告')) AND instr(title, '公开')"
+    )
+
+
+MIGRATIONS: list[Migration] = [_v1_core, _v2_evidence, _v3_checks]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
