@@ -8,8 +8,7 @@ import os
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from gkwatch import __version__
-from gkwatch.config import Config
+from gkwatch.config import Config, user_agent
 
 
 def crawl_settings(db_path: str, config: Config, full: bool, overrides: dict[str, str]) -> Settings:
@@ -21,10 +20,9 @@ def crawl_settings(db_path: str, config: Config, full: bool, overrides: dict[str
     settings.setdict({
         "GKWATCH_DB": db_path,
         "GKWATCH_FULL": full,
-        "GKWATCH_CONTACT": crawl.contact,
         "GKWATCH_MAX_PAGES_PER_COLUMN": crawl.max_pages_per_column,
         "GKWATCH_FULL_WALK_DAYS": crawl.full_walk_days,
-        "USER_AGENT": f"gkwatch/{__version__} (政务公开监测; +https://github.com/gkwatch/gkwatch; contact: {crawl.contact})",
+        "USER_AGENT": user_agent(config),
         "DOWNLOAD_DELAY": crawl.download_delay,
         "AUTOTHROTTLE_START_DELAY": max(crawl.download_delay, 0.1),
         "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency_per_domain,

@@ -4,19 +4,18 @@
 work with `scrapy crawl disclosure -s KEY=VALUE`.
 """
 
-from gkwatch import __version__
+from gkwatch.config import Config, user_agent
 
 BOT_NAME = "gkwatch"
 SPIDER_MODULES = ["crawlers.spiders"]
 NEWSPIDER_MODULE = "crawlers.spiders"
 
 GKWATCH_DB = "gkwatch.db"
-GKWATCH_CONTACT = "gkwatch operator (set crawl.contact in gkwatch.toml)"
 GKWATCH_FULL = False
 GKWATCH_MAX_PAGES_PER_COLUMN = 200
 GKWATCH_FULL_WALK_DAYS = 7
 GKWATCH_PROGRESS_INTERVAL = 10.0
-USER_AGENT = f"gkwatch/{__version__} (政务公开监测; +https://github.com/gkwatch/gkwatch; contact: {GKWATCH_CONTACT})"
+USER_AGENT = user_agent(Config())
 
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 32

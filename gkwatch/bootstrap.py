@@ -16,14 +16,14 @@ from crawlers.discovery import discover_agencies
 from crawlers.extract import decode_html, extract_links
 from monitors.taxonomy import classify
 
-from .config import Config
+from .config import Config, user_agent
 from .registry import dump
 
 _PORTAL_TYPES = {"statutory", "guide"}
 _PORTAL_WORDS = ("政府信息公开", "信息公开", "政务公开")
 
 
-def draft_registry(url: str, level: str, region_code: str, prefix: str, config: Config) -> str:
+def draft_registry(url: str, level: str, region_code: str, parent: str | None, prefix: str, config: Config) -> str:
     fetcher = _PoliteFetcher(config)
     html = fetcher.get(url)
     if html is None:
@@ -34,12 +34,15 @@ def draft_registry(url: str, level: str, region_code: str, prefix: str, config: 
     entries, used = [], set()
     for link in links:
         portal, note = _find_portal(fetcher, link.homepage)
-        entries.append({
+        entry = {
             "id": _unique(_slug(prefix, link.name), used),
             "name": link.name, "level": link.level, "kind": link.kind,
             "region_code": region_code, "homepage": link.homepage, "portal": portal,
             "notes": f"由 gkwatch agencies discover 从 {url} 「{link.block}」生成, 请核对 region_code 与 portal. {note}".strip(),
-        })
+        }
+        if parent and link.kind == "部门":
+            entry["parent"] = parent
+        entries.append(entry)
     header = f"# 草稿 draft registry from {url}: review every entry before importing\n"
     return header + dump(entries)
 
@@ -72,7 +75,7 @@ class _PoliteFetcher:
     """One request at a time, robots.txt obeyed, an identifying User-Agent, a pause between hosts' requests."""
 
     def __init__(self, config: Config):
-        self.user_agent = f"gkwatch (政务公开监测; contact: {config.crawl.contact})"
+        self.user_agent = user_agent(config)
         self.timeout, self.delay = config.crawl.timeout, config.crawl.download_delay
         self.robots: dict[str, urllib.robotparser.RobotFileParser] = {}
 

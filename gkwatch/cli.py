@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from . import clock
-from .config import ConfigError, database_path, load
+from .config import ConfigError, database_path, load, user_agent
 
 
 class UserError(click.ClickException):
@@ -79,7 +79,7 @@ def agencies():
 @db_option
 @click.pass_context
 def agencies_import(ctx, paths, db_path):
-    """Validate registry YAML FILEs (or directories of them) and import their agencies.
+    """导入 Validate registry YAML FILEs (or directories of them) and import their agencies.
 
     A file with any error is rejected whole, with the file, line and field named; nothing from it
     is imported. Re-importing updates agencies by id.
@@ -100,7 +100,7 @@ def agencies_import(ctx, paths, db_path):
 @agencies.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def agencies_validate(paths):
-    """Check registry YAML files without importing them (exit 2 on the first error)."""
+    """检查 Check registry YAML files without importing them (exit 2 on the first error)."""
     from .registry import RegistryError, load_paths
 
     try:
@@ -115,7 +115,7 @@ def agencies_validate(paths):
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON (print JSON)")
 @click.pass_context
 def agencies_list(ctx, db_path, as_json):
-    """List the agencies in the database."""
+    """列出 List the agencies in the database."""
     from storage.records import agencies as all_agencies
 
     db, _ = _db(ctx, db_path)
@@ -133,10 +133,11 @@ def agencies_list(ctx, db_path, as_json):
 @click.option("--level", type=click.Choice(["国务院部门", "省", "市", "县", "乡镇"]), required=True,
               help="该门户所属政府的层级 (level of the government whose portal this is)")
 @click.option("--region-code", required=True, metavar="CODE", help="该政府的 6 位行政区划代码 (its region code)")
+@click.option("--parent", metavar="ID", help="该政府在登记册中的 id, 写入各部门的 parent (registry id of this government)")
 @click.option("--prefix", default="", metavar="TEXT", help="新机构 id 的前缀 (prefix for generated ids)")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="写入文件 (write YAML to FILE; default stdout)")
 @click.pass_context
-def agencies_discover(ctx, url, level, region_code, prefix, output):
+def agencies_discover(ctx, url, level, region_code, parent, prefix, output):
     """从政府门户生成登记册 Draft registry YAML from a government portal's lists of department and
     subordinate-government sites (市政府部门 / 区县政府 / 部门网站 blocks), for a person to review.
 
@@ -145,7 +146,7 @@ def agencies_discover(ctx, url, level, region_code, prefix, output):
     """
     from .bootstrap import draft_registry
 
-    text = draft_registry(url, level, region_code, prefix, ctx.obj)
+    text = draft_registry(url, level, region_code, parent, prefix, ctx.obj)
     if output:
         output.write_text(text, encoding="utf-8")
         click.echo(f"已写入 written: {output}", err=True)
@@ -234,7 +235,7 @@ def _read_source(source: str, config) -> tuple[bytes, str | None, str]:
     if source.startswith(("http://", "https://")):
         import urllib.request
 
-        request = urllib.request.Request(source, headers={"User-Agent": f"gkwatch (contact: {config.crawl.contact})"})
+        request = urllib.request.Request(source, headers={"User-Agent": user_agent(config)})
         try:
             with urllib.request.urlopen(request, timeout=config.crawl.timeout) as response:
                 return response.read(), response.headers.get("Content-Type"), response.url
@@ -258,7 +259,7 @@ def sandbox():
 @click.option("--port", type=int, default=None, help="端口 (port; default 8700)")
 @click.option("--slow-seconds", type=float, default=20.0, show_default=True, help="慢页面的延迟 (delay of the slow page)")
 def sandbox_serve(as_of, port, slow_seconds):
-    """Serve the sandbox sites until Ctrl-C, each agency on its own 127.0.0.x address."""
+    """启动沙盒 Serve the sandbox sites until Ctrl-C, each agency on its own 127.0.0.x address."""
     from .sandbox import DEFAULT_PORT
     from .sandbox.cli import serve
 
@@ -269,7 +270,7 @@ def sandbox_serve(as_of, port, slow_seconds):
 @click.option("--port", type=int, default=None, help="沙盒端口 (the sandbox's port; default 8700)")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="写入文件 (write to FILE instead of stdout)")
 def sandbox_registry(port, output):
-    """Print registry YAML for the sandbox agencies (import it with `gkwatch agencies import`)."""
+    """沙盒登记册 Print registry YAML for the sandbox agencies (import it with `gkwatch agencies import`)."""
     from .registry import dump
     from .sandbox import DEFAULT_PORT, registry_entries
 
@@ -285,7 +286,7 @@ def sandbox_registry(port, output):
 @click.option("--port", type=int, default=None, help="沙盒端口 (the sandbox's port; default 8700)")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="写入文件 (JSON file to write)")
 def sandbox_manifest(as_of, port, output):
-    """Write the sandbox's ground truth (columns, items, reports, planted defects) as JSON."""
+    """沙盒真值 Write the sandbox's ground truth (columns, items, reports, planted defects) as JSON."""
     from .sandbox import DEFAULT_PORT
     from .sandbox.cli import write_manifest
 

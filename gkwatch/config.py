@@ -22,7 +22,7 @@ class ConfigError(ValueError):
 
 @dataclass
 class CrawlConfig:
-    contact: str = "gkwatch operator (set crawl.contact in gkwatch.toml)"
+    contact: str = "operator unknown, set crawl.contact in gkwatch.toml"
     download_delay: float = 1.0
     concurrency_per_domain: int = 2
     concurrency: int = 32
@@ -72,8 +72,18 @@ def load(path: str | Path | None = None) -> Config:
         expected = _CRAWL_TYPES[key]
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise ConfigError(f"{path}: crawl.{key}: 取值类型错误 (wrong type) {value!r}")
+        if key == "contact" and not value.isascii():
+            raise ConfigError(f"{path}: crawl.contact: HTTP 头只能用 ASCII, 请填写邮箱或网址 "
+                              f"(goes into the User-Agent header: use an e-mail address or URL)")
         setattr(config.crawl, key, value)
     return config
+
+
+def user_agent(config: Config) -> str:
+    """The identifying User-Agent of every gkwatch request, with the operator's contact."""
+    from . import __version__
+
+    return f"gkwatch/{__version__} (+https://github.com/gkwatch/gkwatch; disclosure monitor; contact: {config.crawl.contact})"
 
 
 def _default_path() -> Path | None:

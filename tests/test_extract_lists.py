@@ -302,3 +302,23 @@ def test_a_pinned_record_with_class_top_is_still_a_record():
     html = """<ul class="list"><li class="top"><a href="/a/1.html">【置顶】关于开展安全生产大检查的通知</a><span>2024-01-05</span></li>
     <li><a href="/a/2.html">关于做好汛期值班工作的通知</a><span>2024-01-04</span></li></ul>"""
     assert len(extract_list(html, "http://x.gov.cn/").items) == 2
+
+
+# --- year rows over [MM-DD] dates, a bare numbered pager, the build time as the last resort -----
+
+def test_year_rows_date_the_short_dates_below_them_and_a_numbered_pager_gives_later_pages():
+    url = "http://127.0.0.20/zwgk/gzdt/"
+    listing = extract_list(fixture("year_rows_numbered_pager.html"), url)
+    assert triples(listing) == [
+        ("镇政府部署冬季城乡居民医保征缴工作", "http://127.0.0.20/zwgk/gzdt/343912.html", "2026-01-05"),
+        ("青石镇举办2025年村级议事主题活动", "http://127.0.0.20/zwgk/gzdt/343909.html", "2025-12-30"),
+        ("镇政府召开土地流转工作推进会", "http://127.0.0.20/zwgk/gzdt/343903.html", "2025-11-21"),
+    ]
+    assert listing.total_pages == 4
+    assert listing.next_pages == [f"{url}?page={n}" for n in (2, 3, 4)]
+    assert extract_list(fixture("year_rows_numbered_pager.html"), f"{url}?page=3").next_pages == [f"{url}?page=4"]
+
+
+def test_short_dates_with_no_other_clue_are_never_later_than_the_page_build_time():
+    assert [d for _, _, d in triples(extract_list(fixture("short_dates_build_time.html"), "http://127.0.0.15/tzgg/"))] == [
+        "2026-01-06", "2025-12-29", "2025-12-02"]

@@ -1,0 +1,107 @@
+"""The command line as a user meets it: help for every command, the extract debugging contract,
+configuration errors named by key, the database path rules, and the demo end to end."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+
+import click
+import pytest
+
+import storage
+from gkwatch.cli import cli
+
+from .conftest import REAL_PAGES, ROOT, run_gkwatch
+
+
+def commands(group: click.Group, prefix=()):
+    for name, command in group.commands.items():
+        yield prefix + (name,)
+        if isinstance(command, click.Group):
+            yield from commands(command, prefix + (name,))
+
+
+@pytest.mark.parametrize("path", [()] + list(commands(cli)), ids=lambda p: " ".join(p) or "gkwatch")
+def test_every_command_has_help(path):
+    result = run_gkwatch(*path, "--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Usage: gkwatch")
+    assert re.search(r"[\u4e00-\u9fff]", result.stdout), "help text is Chinese first"
+
+
+def test_extract_list_prints_the_contract():
+    result = run_gkwatch("extract", "list", REAL_PAGES / "shandong_nyj_tzgg_list_hanweb.html",
+                         "--url", "http://nyj.shandong.gov.cn/col/col59960/")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"items", "pagination"}
+    assert set(data["pagination"]) == {"total_pages", "next"}
+    assert data["pagination"]["total_pages"] == 15 and len(data["items"]) == 45
+    assert data["items"][0] == {
+        "title": "关于公布“山东省地热能试点工程”项目（第四批）的通知",
+        "url": data["items"][0]["url"], "date": "2026-09-18"}
+    assert "art_59960_10313595" in data["items"][0]["url"]
+
+
+def test_extract_detail_prints_the_contract():
+    result = run_gkwatch("extract", "detail", REAL_PAGES / "pingtan_gwhwj_detail_67534.html",
+                         "--url", "https://www.pingtan.gov.cn/zwgk/zfxxgk/gwhwj/cxjshgldzd/201905/t20190524_67534.htm")
+    data = json.loads(result.stdout)
+    assert set(data) == {"title", "published", "source", "publisher", "index_no", "doc_no", "attachments", "text"}
+    assert (data["index_no"], data["doc_no"], data["published"][:10]) == (
+        "PZ00101-1300-2019-00020", "岚综管综〔2019〕87号", "2019-05-24")
+
+
+def test_extract_of_a_missing_file_is_a_clear_error():
+    result = run_gkwatch("extract", "list", "no-such-page.html")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "错误 (error): 文件不存在 (no such file): no-such-page.html"
+
+
+@pytest.mark.parametrize("text,message", [
+    ("[crawl\ncontact = 1", "TOML 语法错误"),
+    ('[crawl]\ncontact = "张三"', "crawl.contact: HTTP 头只能用 ASCII"),
+    ("[crawl]\ndelay = 2", "crawl.delay: 未知配置项 (unknown key)"),
+    ('[crawl]\ntimeout = "30"', "crawl.timeout: 取值类型错误 (wrong type) '30'"),
+])
+def test_bad_config_is_named_by_key(tmp_path, text, message):
+    config = tmp_path / "gkwatch.toml"
+    config.write_text(text, encoding="utf-8")
+    result = run_gkwatch("--config", config, "agencies", "list", "--db", tmp_path / "x.db")
+    assert result.returncode == 2
+    assert message in result.stderr and str(config) in result.stderr and "Traceback" not in result.stderr
+
+
+def test_database_path_from_flag_config_env_then_default(tmp_path):
+    registry = ROOT / "agencies" / "huainan-swj.yaml"
+    config = tmp_path / "etc" / "gkwatch.toml"
+    config.parent.mkdir()
+    config.write_text('database = "../from-config.db"\n', encoding="utf-8")  # relative to the config file
+    env = {"GKWATCH_DB": str(tmp_path / "from-env.db"), "GKWATCH_CONFIG": ""}
+    assert run_gkwatch("agencies", "import", registry, cwd=tmp_path, env=env).returncode == 0
+    assert run_gkwatch("--config", config, "agencies", "import", registry, cwd=tmp_path, env=env).returncode == 0
+    assert run_gkwatch("agencies", "import", registry, "--db", tmp_path / "flag.db", cwd=tmp_path).returncode == 0
+    assert run_gkwatch("agencies", "import", registry, cwd=tmp_path, env={"GKWATCH_DB": "", "GKWATCH_CONFIG": ""}).returncode == 0
+    for name in ("from-env.db", "from-config.db", "flag.db", "gkwatch.db"):
+        assert storage.connect(tmp_path / name)["agencies"].count == 1, name
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_demo_once_crawls_the_sandbox_and_exits_0(tmp_path):
+    db_path = tmp_path / "demo.db"
+    result = run_gkwatch("demo", "--once", "--db", db_path, "--sandbox-port", free_port(), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"数据库 database: {db_path}" in result.stdout
+    assert "Traceback" not in result.stderr
+    db = storage.connect(db_path)
+    assert db["agencies"].count == 10
+    assert db["columns"].count > 100 and db["items"].count > 1800
+    stored = re.search(r"已存储 stored: agencies 10 · columns (\d+) · items (\d+)", result.stdout)
+    assert stored and (int(stored[1]), int(stored[2])) == (db["columns"].count, db["items"].count)
