@@ -44,6 +44,10 @@ def run_demo(config: Config, db_path: str, once: bool, port: int, sandbox_port: 
         if subprocess.call(crawl) != 0:
             click.echo("抓取失败 (crawl failed)", err=True)
             return 1
+        # Exit codes 1 and 2 only say that findings are open or new: the sandbox has planted defects.
+        if subprocess.call(step + ["check", "--db", str(db_file), "--as-of", str(sandbox.as_of)]) not in (0, 1, 2):
+            click.echo("检查失败 (check failed)", err=True)
+            return 1
         _summary(db_file)
         if once:
             return 0
@@ -55,5 +59,5 @@ def run_demo(config: Config, db_path: str, once: bool, port: int, sandbox_port: 
 
 def _summary(db_file: Path) -> None:
     db = storage.connect(db_file)
-    counts = {table: db[table].count for table in ("agencies", "columns", "items", "fetches", "findings")}
+    counts = {table: db[table].count for table in ("agencies", "columns", "items", "fetches", "findings", "scorecards")}
     click.echo("已存储 stored: " + " · ".join(f"{table} {count}" for table, count in counts.items()))

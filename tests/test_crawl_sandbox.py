@@ -196,3 +196,16 @@ def test_removed_item_becomes_a_candidate_and_its_404_is_recorded(sandbox, tmp_p
     run = db.execute("SELECT max(id) FROM crawl_runs").fetchone()[0]
     assert [(r["kind"], r["status"]) for r in db.query(
         "SELECT kind, status FROM fetches WHERE url = ? AND crawl_run_id = ?", [removed[0], run])] == [("verify", 404)]
+
+
+def test_script_drawn_columns_are_read_from_their_endpoint_or_rendered(crawled):
+    db_path, manifest, log = crawled
+    db = storage.connect(db_path)
+    scripted = {c["url"]: c["js"] for a in live_agencies(manifest) for c in a["columns"] if c["js"] != "none"}
+    assert set(scripted.values()) == {"endpoint", "render"}
+    stored = {r["url"]: r["js"] for r in db.query("SELECT url, js FROM columns WHERE js != 'none'")}
+    assert stored == scripted
+    # Only the column pages that needed it went through the browser (an HTML fetch, then a render).
+    column_fetches = Counter(r["url"] for r in db.query(
+        "SELECT url FROM fetches WHERE kind = 'column' AND status = 200 AND crawl_run_id = 1"))
+    assert {url for url, n in column_fetches.items() if n > 1} == {u for u, js in scripted.items() if js == "render"}

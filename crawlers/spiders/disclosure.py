@@ -43,6 +43,7 @@ class ColumnState:
     type: str
     parent: str | None
     explicit: bool = False
+    js: str = "none"  # how its list was read: none, endpoint (its data URL) or render (Chromium)
     recorded: bool = False
     seen: set[str] = field(default_factory=set)
     oldest: str | None = None
@@ -179,10 +180,10 @@ class DisclosureSpider(scrapy.Spider):
         yield self.request(state, url, "column", self.parse_column, render=bool(state.agency["render_js"]),
                            column=url, depth=depth, page_no=1)
 
-    def record_column(self, state, column: ColumnState, js: str = "none") -> ColumnRecord:
-        column.recorded = True
+    def record_column(self, state, column: ColumnState, js: str | None = None) -> ColumnRecord:
+        column.recorded, column.js = True, js or column.js
         return ColumnRecord(state.agency["id"], column.url, column.name, column.type, column.parent,
-                            js=js, explicit=column.explicit)
+                            js=column.js, explicit=column.explicit)
 
     def parse_column(self, response):
         state = self.arrived(response)
@@ -193,7 +194,7 @@ class DisclosureSpider(scrapy.Spider):
         items = page.items
         if meta["page_no"] == 1:
             agency = state.agency
-            yield self.record_column(state, column, "render" if response.meta.get("playwright") else "none")
+            yield self.record_column(state, column, "render" if response.meta.get("playwright") else None)
             links = discover_columns(html, response.url, exclude={agency["homepage"], agency["portal"], column.url})
             column_urls = set(state.columns) | {link.url for link in links}
             # A container column (法定主动公开内容) lists its sub-columns, maybe with their latest
