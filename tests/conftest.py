@@ -29,13 +29,15 @@ def run_gkwatch(*args, cwd=None, env=None, timeout=600) -> subprocess.CompletedP
         env={**os.environ, **(env or {})}, timeout=timeout,
     )
 
-# Crawling our own loopback sandbox: no politeness delay is needed, and short timeouts keep the
-# slow page's delay (3 s) above the download timeout (2 s).
+# Crawling our own loopback sandbox: no politeness delay is needed. The download timeout (5 s) is
+# short enough to keep tests quick and long enough for a loaded 2-core machine; the slow page's
+# delay (8 s) stays above it.
 FAST_CRAWL = [
     "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4",
-    "-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_TIMES=0", "-s", "GKWATCH_PROGRESS_INTERVAL=0",
+    "-s", "DOWNLOAD_TIMEOUT=5", "-s", "RETRY_TIMES=0", "-s", "GKWATCH_PROGRESS_INTERVAL=0",
 ]
-SLOW_SECONDS = 3.0
+SLOW_SECONDS = 8.0
+DOWNLOAD_TIMEOUT_MS = 5000
 
 
 def import_registry(tmp_path, entries, db_path) -> None:

@@ -12,7 +12,7 @@ from werkzeug import Response
 
 import storage
 
-from .conftest import crawl, import_registry
+from .conftest import SLOW_SECONDS, crawl, import_registry
 
 LIST = """<html><head><meta charset="utf-8"><title>通知公告</title></head><body>
 <div class="nav"><a href="/">首页</a> <a href="/xxgk/">政务公开</a></div>
@@ -60,7 +60,7 @@ def site(httpserver):
     httpserver.expect_request("/xxgk/gzdt/").respond_with_response(html("服务器错误", status=500))
 
     def slow(_request):
-        time.sleep(3)
+        time.sleep(SLOW_SECONDS)
         return html(LIST.format(rows=""))
 
     httpserver.expect_request("/xxgk/zcwj/").respond_with_handler(slow)

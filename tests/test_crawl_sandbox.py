@@ -13,7 +13,7 @@ import pytest
 import storage
 from gkwatch.sandbox import Sandbox, registry_entries
 
-from .conftest import REFERENCE_DAY, SLOW_SECONDS, crawl, import_registry
+from .conftest import DOWNLOAD_TIMEOUT_MS, REFERENCE_DAY, SLOW_SECONDS, crawl, import_registry
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +123,7 @@ def test_slow_page_times_out_and_is_recorded(crawled):
     assert slow
     for url in slow:
         [row] = db.query("SELECT status, error, elapsed_ms FROM fetches WHERE url = ?", [url])
-        assert row["status"] is None and "Timeout" in row["error"] and row["elapsed_ms"] >= 1900
+        assert row["status"] is None and "Timeout" in row["error"] and row["elapsed_ms"] >= DOWNLOAD_TIMEOUT_MS - 100
 
 
 def test_broken_links_are_recorded_with_404(crawled):
