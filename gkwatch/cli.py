@@ -325,6 +325,15 @@ def demo(ctx, once, db_path, port, sandbox_port):
     sys.exit(run_demo(ctx.obj, db_path or str(Path("demo-data") / "gkwatch-demo.db"), once, port, sandbox_port))
 
 
+def _register_check() -> None:
+    from monitors.cli import check_command
+
+    cli.add_command(check_command, "check")
+
+
+_register_check()
+
+
 def main() -> None:
     cli(prog_name="gkwatch")
 

@@ -1,0 +1,284 @@
+"""What every check family shares: the run's context (as_of, the agencies in scope, their rules)
+and the temporary tables the checks join against.
+
+Checks never fetch: they read what the crawler stored. One crawl run (status ``finished``) is one
+observation of each agency it has fetches for; observations are ordered by crawl run id, never by
+wall-clock time (the sandbox makes days pass while the clock does not). An agency whose latest
+observation reached none of its pages is *not observed*: its content checks keep their findings
+as they were (neither opened nor resolved) until a crawl reaches it again.
+
+Temporary tables (dropped with the connection, rebuilt by every run):
+- ``_runs(id)``: finished crawl runs.
+- ``_ag``: agencies in scope: id, cfg (its resolved-rules profile), level, kind, homepage, portal,
+  quota, latest_run, fresh (its latest observation reached a page), home_ok.
+- ``_obs``: (agency_id, run_id) observations with the homepage probes of each.
+- ``_cur``: (agency_id, url) pages fetched in the agency's latest observation, and whether any answered.
+- ``_col``: the agencies' columns with their state on as_of (current, ok, container, items, last date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from monitors.rulebook import Rulebook
+
+PAGE_KINDS = ("home", "portal", "column", "api")
+ROBOTS_ERROR = "robots.txt%"
+OK = "COALESCE(f.status BETWEEN 200 AND 399, 0)"   # an answer (304 is the cached page)
+HOME_OK = "COALESCE(f.status BETWEEN 200 AND 399 AND COALESCE(f.elapsed_ms, 0) < a.timeout_ms, 0)"
+_REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_REPORT_TITLE = re.compile(r"(政府信息公开|政务公开|信息公开).*(年报|年度报告|工作报告)")
+
+
+@dataclass
+class Finding:
+    agency_id: str
+    check: str
+    subject: str
+    severity: str
+    message: str
+    evidence: dict
+    rule: str
+    citation: str
+    observations: int = 1
+
+
+@dataclass
+class Outcome:
+    """A check's findings, and the agencies whose findings of that check this run settles (an
+    open finding of an evaluated agency that is not found again is resolved)."""
+    check: str
+    findings: list[Finding] = field(default_factory=list)
+    evaluated: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Context:
+    conn: sqlite3.Connection
+    as_of: dt.date
+    rulebook: Rulebook
+    agency_ids: list[str] | None = None
+    profiles: dict[int, tuple[int, ...]] = field(default_factory=dict)   # cfg id -> override indexes
+    agencies: dict[str, dict] = field(default_factory=dict)             # in scope, by id
+    fresh: set[str] = field(default_factory=set)
+    observed: set[str] = field(default_factory=set)
+
+    @property
+    def day(self) -> str:
+        return self.as_of.isoformat()
+
+    def rules(self, cfg: int) -> dict:
+        return self.rulebook.resolve(self.profiles[cfg])
+
+    def agency_rules(self, agency_id: str) -> dict:
+        return self.rules(self.agencies[agency_id]["cfg"])
+
+    def cfgs(self) -> list[int]:
+        return list(self.profiles)
+
+    def q(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+        cursor = self.conn.cursor()
+        cursor.row_factory = sqlite3.Row
+        return cursor.execute(sql, params).fetchall()
+
+    def table(self, name: str, columns: str, rows: Iterable[tuple], index: str | None = None) -> None:
+        """A fresh temporary table filled with ``rows``."""
+        self.conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+        self.conn.execute(f"CREATE TEMP TABLE {name} ({columns})")
+        rows = list(rows)
+        if rows:
+            marks = ", ".join("?" * len(rows[0]))
+            self.conn.executemany(f"INSERT INTO temp.{name} VALUES ({marks})", rows)
+        if index:
+            self.conn.execute(f"CREATE INDEX temp.{name}_ix ON {name} ({index})")
+
+    def check_param(self, check: str, *paths: str) -> list[tuple]:
+        """(cfg, value of each dotted path under checks.<check>) for every profile in use."""
+        out = []
+        for cfg in self.cfgs():
+            rules = self.rules(cfg)["checks"][check]
+            values = []
+            for path in paths:
+                node = rules
+                for part in path.split("."):
+                    node = node[part]
+                values.append(node)
+            out.append((cfg, *values))
+        return out
+
+
+def report_year(title: str | None, strict: int) -> int | None:
+    """The report year a title names (「2023年度政府信息公开工作年度报告」 → 2023); with ``strict``
+    the title must also read as a disclosure annual report (for items outside 年报 columns)."""
+    if not title:
+        return None
+    if strict and (not _REPORT_TITLE.search(title) or "关于" in title or "通知" in title):
+        return None
+    match = _REPORT_YEAR.search(title)
+    return int(match.group(1)) if match else None
+
+
+def prepare(ctx: Context) -> None:
+    """Build the run's temporary tables; fills ``ctx.agencies``, ``ctx.observed`` and ``ctx.fresh``."""
+    conn = ctx.conn
+    conn.create_function("gk_report_year", 2, report_year, deterministic=True)
+    rows = ctx.q("SELECT id, name, level, kind, homepage, portal, monthly_quota FROM agencies ORDER BY id")
+    wanted = set(ctx.agency_ids or [])
+    by_profile: dict[tuple[int, ...], int] = {}
+    for row in rows:
+        if wanted and row["id"] not in wanted:
+            continue
+        agency = dict(row)
+        profile = ctx.rulebook.profile(agency)
+        if profile not in by_profile:
+            by_profile[profile] = len(by_profile)
+            ctx.profiles[by_profile[profile]] = profile
+        agency["cfg"] = by_profile[profile]
+        ctx.agencies[agency["id"]] = agency
+    for cfg in ctx.cfgs():
+        ctx.rules(cfg)  # validates every merged profile before anything runs
+
+    ctx.table("_runs", "id INTEGER PRIMARY KEY",
+              ctx.q("SELECT id FROM crawl_runs WHERE status = 'finished'"))
+    timeouts = {cfg: round(ctx.rules(cfg)["checks"]["site_unreachable"]["timeout_seconds"] * 1000)
+                for cfg in ctx.cfgs()}
+    ctx.table("_ag", "id TEXT PRIMARY KEY, cfg INT, level TEXT, kind TEXT, homepage TEXT, portal TEXT, "
+              "quota INT, timeout_ms INT, latest_run INT, fresh INT DEFAULT 0, home_ok INT DEFAULT 0",
+              [(a["id"], a["cfg"], a["level"], a["kind"], a["homepage"], a["portal"], a["monthly_quota"],
+                timeouts[a["cfg"]], None, 0, 0) for a in ctx.agencies.values()])
+
+    # Observations: per agency and finished run, its homepage probes and whether any page answered.
+    conn.execute("DROP TABLE IF EXISTS temp._obs")
+    conn.execute(f"""
+        CREATE TEMP TABLE _obs AS
+        SELECT f.agency_id, f.crawl_run_id AS run_id,
+               SUM(f.kind = 'home') AS home_probes,
+               SUM(f.kind = 'home' AND NOT {HOME_OK}) AS home_fail,
+               MAX(f.kind = 'home' AND {HOME_OK}) AS home_ok,
+               MAX({OK}) AS content_ok
+        FROM _ag a JOIN fetches f ON f.agency_id = a.id
+        WHERE f.crawl_run_id IN (SELECT id FROM _runs) AND f.kind IN {PAGE_KINDS}
+          AND (f.error IS NULL OR f.error NOT LIKE '{ROBOTS_ERROR}')
+        GROUP BY f.agency_id, f.crawl_run_id""")
+    conn.execute("CREATE INDEX temp._obs_ix ON _obs (agency_id, run_id)")
+    conn.execute("""
+        UPDATE _ag SET latest_run = (SELECT MAX(run_id) FROM _obs o WHERE o.agency_id = _ag.id)""")
+    conn.execute("""
+        UPDATE _ag SET fresh = COALESCE((SELECT content_ok FROM _obs o WHERE o.agency_id = _ag.id
+                                         AND o.run_id = _ag.latest_run), 0)
+        WHERE latest_run IS NOT NULL""")
+
+    # Pages fetched in each agency's latest observation (robots-blocked ones included: they are
+    # linked, the crawler was only not allowed to look).
+    conn.execute("DROP TABLE IF EXISTS temp._cur")
+    conn.execute(f"""
+        CREATE TEMP TABLE _cur AS
+        SELECT f.agency_id, f.url, MAX({OK}) AS ok,
+               MAX(f.status) AS status, MAX(COALESCE(f.error LIKE '{ROBOTS_ERROR}', 0)) AS robots
+        FROM _ag a JOIN fetches f ON f.agency_id = a.id AND f.crawl_run_id = a.latest_run
+        WHERE f.kind IN {PAGE_KINDS}
+        GROUP BY f.agency_id, f.url""")
+    conn.execute("CREATE UNIQUE INDEX temp._cur_ix ON _cur (agency_id, url)")
+    conn.execute("""
+        UPDATE _ag SET home_ok = COALESCE((SELECT ok FROM _cur c WHERE c.agency_id = _ag.id
+                                           AND c.url = _ag.homepage), 0)""")
+
+    # Columns and their state on as_of. Item dates come from the (column_id, published) index.
+    conn.execute("DROP TABLE IF EXISTS temp._parents")
+    conn.execute("CREATE TEMP TABLE _parents AS SELECT DISTINCT parent_id AS id FROM columns WHERE parent_id IS NOT NULL")
+    conn.execute("CREATE UNIQUE INDEX temp._parents_ix ON _parents (id)")
+    conn.execute("DROP TABLE IF EXISTS temp._col")
+    conn.execute("""
+        CREATE TEMP TABLE _col AS
+        SELECT c.id, c.agency_id, c.type, c.name, c.url,
+               cur.url IS NOT NULL AS current, COALESCE(cur.ok, 0) AS ok,
+               c.id IN (SELECT id FROM _parents) AS container,
+               c.url IN (a.homepage, a.portal) AS is_site_page,
+               EXISTS (SELECT 1 FROM items i WHERE i.column_id = c.id) AS has_items,
+               EXISTS (SELECT 1 FROM items i WHERE i.column_id = c.id AND i.published IS NULL) AS has_undated,
+               0 AS has_content,
+               (SELECT MAX(i.published) FROM items i WHERE i.column_id = c.id AND i.published <= :day) AS last_pub
+        FROM _ag a JOIN columns c ON c.agency_id = a.id
+        LEFT JOIN _cur cur ON cur.agency_id = c.agency_id AND cur.url = c.url
+        WHERE a.fresh""", {"day": ctx.day})
+    conn.execute("CREATE UNIQUE INDEX temp._col_id ON _col (id)")
+    conn.execute("CREATE INDEX temp._col_ix ON _col (agency_id, type)")
+    conn.execute("UPDATE _col SET has_content = has_undated OR last_pub IS NOT NULL")
+    # A removed item does not keep its column fresh: recompute the few columns that have one.
+    conn.execute("""
+        UPDATE _col SET last_pub = (SELECT i.published FROM items i WHERE i.column_id = _col.id
+                                    AND i.published <= :day AND i.removed_at IS NULL
+                                    ORDER BY i.published DESC LIMIT 1)
+        WHERE id IN (SELECT column_id FROM items INDEXED BY items_removed WHERE removed_at IS NOT NULL)""",
+                 {"day": ctx.day})
+
+    for agency_id, latest, fresh in ctx.q("SELECT id, latest_run, fresh FROM _ag"):
+        if latest is not None:
+            ctx.observed.add(agency_id)
+            if fresh:
+                ctx.fresh.add(agency_id)
+
+
+def days_between(later: str, earlier: str) -> int:
+    return (dt.date.fromisoformat(later[:10]) - dt.date.fromisoformat(earlier[:10])).days
+
+
+def run_outcomes(ctx: Context, candidates: str, kinds: tuple[str, ...]) -> None:
+    """``_seq``: for each candidate (agency_id, url) of the temp table ``candidates``, its outcome in
+    every finished run that fetched it: the run's last attempt (a HEAD refused with 405/501 is
+    retried as GET; robots-blocked attempts are no observation)."""
+    conn = ctx.conn
+    conn.execute("DROP TABLE IF EXISTS temp._seq")
+    conn.execute(f"""
+        CREATE TEMP TABLE _seq AS
+        SELECT x.agency_id, x.url, x.run_id, f.status, f.error, f.elapsed_ms, f.fetched_at, f.kind
+        FROM (SELECT c.agency_id, c.url, f.crawl_run_id AS run_id, MAX(f.id) AS fetch_id
+              FROM {candidates} c JOIN fetches f ON f.url = c.url AND f.agency_id = c.agency_id
+              WHERE f.kind IN {kinds if len(kinds) > 1 else f"('{kinds[0]}')"}
+                AND f.crawl_run_id IN (SELECT id FROM _runs)
+                AND (f.error IS NULL OR f.error NOT LIKE '{ROBOTS_ERROR}')
+                AND NOT COALESCE(f.method = 'HEAD' AND f.status IN (405, 501), 0)
+              GROUP BY c.agency_id, c.url, f.crawl_run_id) x
+        JOIN fetches f ON f.id = x.fetch_id""")
+    conn.execute("CREATE INDEX temp._seq_ix ON _seq (agency_id, url, run_id)")
+
+
+def streaks(ctx: Context, failing_sql: str) -> list[sqlite3.Row]:
+    """Per (agency_id, url) of ``_seq``: the latest outcome, and how many consecutive observations
+    up to the latest one are failing (``failing_sql`` is a boolean over _seq's columns)."""
+    return ctx.q(f"""
+        WITH s AS (SELECT *, ({failing_sql}) AS failing FROM _seq),
+        last_ok AS (SELECT agency_id, url, MAX(run_id) AS run_id FROM s WHERE NOT failing GROUP BY agency_id, url),
+        latest AS (SELECT agency_id, url, MAX(run_id) AS run_id FROM s GROUP BY agency_id, url)
+        SELECT s.agency_id, s.url, l.run_id AS latest_run,
+               SUM(s.run_id > COALESCE(k.run_id, 0)) AS streak,
+               MIN(CASE WHEN s.run_id > COALESCE(k.run_id, 0) THEN s.fetched_at END) AS failing_since,
+               MAX(CASE WHEN s.run_id = l.run_id THEN s.status END) AS status,
+               MAX(CASE WHEN s.run_id = l.run_id THEN s.error END) AS error,
+               MAX(CASE WHEN s.run_id = l.run_id THEN s.elapsed_ms END) AS elapsed_ms,
+               MAX(CASE WHEN s.run_id = l.run_id THEN s.fetched_at END) AS fetched_at,
+               MAX(CASE WHEN s.run_id = l.run_id THEN s.kind END) AS kind
+        FROM s JOIN latest l USING (agency_id, url) LEFT JOIN last_ok k USING (agency_id, url)
+        GROUP BY s.agency_id, s.url""")
+
+
+def rule_fields(ctx: Context, node: dict, **extra) -> dict:
+    """The evidence keys every finding carries about its rule."""
+    return {"rule_source": ctx.rulebook.source_title(node.get("source")), "citation": node["citation"],
+            "verification": node["verification"], **extra}
+
+
+def short_cite(node: dict) -> str:
+    """The document number a message ends with, e.g. 国办秘函〔2019〕19号 or 条例第四十九条."""
+    citation = node["citation"]
+    match = re.search(r"(国办[^\s：:「」，,；;（）()]*〔\d{4}〕\d+号)", citation)
+    if match:
+        return match.group(1)
+    match = re.search(r"((?:\d{4}年)?条例第[一二三四五六七八九十]+条(?:第（[一二三四五六七八九十]+）项)?)", citation)
+    if match:
+        return match.group(1)
+    return citation.split("：")[0].split("「")[0][:40]
