@@ -142,7 +142,28 @@ def _v3_checks(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_v1_core, _v2_evidence, _v3_checks]
+def _v4_reports(db: sqlite_utils.Database) -> None:
+    """Annual reports (政府信息公开工作年度报告): one row per report found, one row per table cell."""
+    db["reports"].create(
+        {
+            "id": int, "agency_id": str, "item_id": int, "year": int, "title": str, "url": str,
+            "published": str, "format": str, "media": str, "sections": str, "figures": str,
+            "problems": str, "content_hash": str, "parsed_at": str,
+        },
+        pk="id", not_null={"agency_id", "url"},
+        foreign_keys=[("agency_id", "agencies", "id"), ("item_id", "items", "id")],
+    )
+    db["reports"].create_index(["agency_id", "url"], unique=True)
+    db["reports"].create_index(["agency_id", "year"])
+    db["report_cells"].create(
+        {"id": int, "report_id": int, "table_name": str, "row": str, "col": str, "value": float},
+        pk="id", not_null={"report_id", "table_name", "row", "col"},
+        foreign_keys=[("report_id", "reports", "id")],
+    )
+    db["report_cells"].create_index(["report_id", "table_name", "row", "col"], unique=True)
+
+
+MIGRATIONS: list[Migration] = [_v1_core, _v2_evidence, _v3_checks, _v4_reports]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
