@@ -30,6 +30,8 @@ DOWNLOAD_TIMEOUT = 30
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+GKWATCH_RETRY_BACKOFF = 2.0  # seconds before the first retry, doubled for each further one
+GKWATCH_RETRY_BACKOFF_MAX = 60.0
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "WARNING"
@@ -37,6 +39,8 @@ FEED_EXPORT_ENCODING = "utf-8"
 HTTPERROR_ALLOW_ALL = False
 
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawlers.retry.BackoffRetryMiddleware": 550,
     "crawlers.middlewares.ConditionalRequestMiddleware": 900,
     "crawlers.middlewares.FetchLogMiddleware": 950,
 }

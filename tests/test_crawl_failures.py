@@ -107,3 +107,26 @@ def test_each_failure_is_recorded_and_the_rest_is_read(site, tmp_path):
         "tzgg": "notice", "gzdt": "news", "zcwj": "policy", "old": "budget"}
     assert all(r["elapsed_ms"] is not None and r["fetched_at"].endswith("+08:00")
                for r in db.query("SELECT elapsed_ms, fetched_at FROM fetches"))
+
+
+def test_retries_back_off_exponentially(httpserver, tmp_path):
+    arrivals = []
+
+    def flaky(_request):
+        arrivals.append(time.monotonic())
+        if len(arrivals) <= 2:
+            return Response("稍后再试", status=503)
+        return Response('<a href="/xxgk/">政务公开</a>', content_type="text/html; charset=utf-8")
+
+    httpserver.expect_request("/robots.txt").respond_with_data("")
+    httpserver.expect_request("/").respond_with_handler(flaky)
+    httpserver.expect_request("/xxgk/").respond_with_data("<html></html>", content_type="text/html")
+    db_path = tmp_path / "gkwatch.db"
+    import_registry(tmp_path, [{"id": "qingchuan-swj", "name": "青川市商务局", "level": "市", "kind": "部门",
+                                "region_code": "340499", "homepage": httpserver.url_for("/"),
+                                "portal": httpserver.url_for("/xxgk/")}], db_path)
+    crawl(db_path, "-s", "RETRY_TIMES=2", "-s", "GKWATCH_RETRY_BACKOFF=0.5")
+    db = storage.connect(db_path)
+    assert [r["status"] for r in db.query("SELECT status FROM fetches WHERE kind = 'home' ORDER BY id")] == [503, 503, 200]
+    first_wait, second_wait = arrivals[1] - arrivals[0], arrivals[2] - arrivals[1]
+    assert 0.5 <= first_wait < 2.5 and 1.0 <= second_wait < 3.0
