@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+
+import yaml
 
 HERE = Path(__file__).parent
 
 
-def datasette_command(db_path: str, host: str, port: int) -> list[str]:
+def metadata_for(db_path: str) -> dict:
+    """metadata.yml, its `gkwatch` database section renamed to the name Datasette gives the file."""
+    metadata = yaml.safe_load((HERE / "metadata.yml").read_text(encoding="utf-8"))
+    metadata["databases"] = {Path(db_path).stem: metadata["databases"]["gkwatch"]}
+    return metadata
+
+
+def datasette_command(db_path: str, metadata_path: str, host: str, port: int) -> list[str]:
     return [
         sys.executable, "-m", "datasette", "serve", db_path,
-        "--metadata", str(HERE / "metadata.yml"),
+        "--metadata", metadata_path,
         "--host", host, "--port", str(port),
         "--setting", "sql_time_limit_ms", "3000",
         "--setting", "default_page_size", "50",
@@ -20,7 +31,10 @@ def datasette_command(db_path: str, host: str, port: int) -> list[str]:
 
 
 def run_datasette(db_path: str, host: str, port: int) -> int:
-    try:
-        return subprocess.call(datasette_command(db_path, host, port))
-    except KeyboardInterrupt:
-        return 0
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as metadata:
+        json.dump(metadata_for(db_path), metadata, ensure_ascii=False)
+        metadata.flush()
+        try:
+            return subprocess.call(datasette_command(db_path, metadata.name, host, port))
+        except KeyboardInterrupt:
+            return 0
