@@ -120,6 +120,11 @@ def test_demo_once_crawls_checks_and_serves(tmp_path):
     # sandbox planted (those a first crawl can see: a down site needs 3 observations).
     defects = {(d["agency"], d["check"], d["subject"]) for d in build_manifest(dt.date.fromisoformat(
         re.search(r"as of (\d{4}-\d\d-\d\d)", result.stdout)[1]), sandbox_port)["defects"]}
+    # Scraped text is shown as text, never run: a title that is a script stays a string.
+    agency, column = db.execute("SELECT agency_id, column_id FROM items LIMIT 1").fetchone()
+    db["items"].insert({"agency_id": agency, "column_id": column, "url": "http://127.0.0.1/xss.html",
+                        "title": "<script>alert(1)</script>"})
+    db.conn.commit()
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "gkwatch", "serve", "--db", str(db_path), "--port", str(port)],
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -138,9 +143,17 @@ def test_demo_once_crawls_checks_and_serves(tmp_path):
         hits = datasette_rows(port, "search_items", q="年报")
         assert hits and all("年报" in r["标题"] for r in hits)
         assert len(hits) == db.execute("SELECT count(*) FROM items WHERE title LIKE '%年报%'").fetchone()[0]
+        page = fetch_text(port, "/demo/items?url=http%3A%2F%2F127.0.0.1%2Fxss.html")
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)</script>" not in page
+        assert fetch_text(port, "/robots.txt") == "User-agent: *\nDisallow: /"
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def fetch_text(port: int, path: str) -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+        return response.read().decode("utf-8").strip()
 
 
 def datasette_rows(port: int, query: str, **params) -> list[dict]:
