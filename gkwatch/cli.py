@@ -7,7 +7,6 @@ Exit codes: 0 success; 1 the command ran and reports a problem (e.g. a failed cr
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -15,23 +14,8 @@ from pathlib import Path
 import click
 
 from . import clock
+from .clitools import UserError, day_option
 from .config import ConfigError, database_path, load, user_agent
-
-
-class UserError(click.ClickException):
-    exit_code = 2
-
-    def show(self, file=None):
-        click.echo(f"错误 (error): {self.message}", err=True)
-
-
-def _day(_ctx, _param, value):
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} 不是 YYYY-MM-DD 日期 (not a YYYY-MM-DD date)")
 
 
 db_option = click.option(
@@ -209,7 +193,7 @@ def _crawl_summary(path: str) -> None:
 # extract ----------------------------------------------------------------------------------------
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["list", "detail"]))
+@click.argument("kind", type=click.Choice(["list", "detail", "report"]))
 @click.argument("source", metavar="FILE_OR_URL")
 @click.option("--url", "base_url", metavar="BASE", help="页面原网址, 用于解析相对链接 (the page's URL, to resolve relative links)")
 @click.option("--encoding", metavar="ENC", help="强制编码 (force an encoding, e.g. gbk)")
@@ -220,12 +204,18 @@ def extract(ctx, kind, source, base_url, encoding):
     \b
     list   → {"items": [{"title", "url", "date"}], "pagination": {"total_pages", "next"}}
     detail → {"title", "published", "source", "publisher", "index_no", "doc_no", "attachments", "text"}
+    report → {"year", "agency", "published", "format", "sections", "tables", "figures", "problems"}
     A FILE is read as bytes and decoded like the crawler does.
     """
     from crawlers.extract import decode_html, extract_detail, extract_list
 
     body, content_type, url = _read_source(source, ctx.obj)
     base_url = base_url or url
+    if kind == "report":  # HTML, PDF, DOCX or plain text: detected from the bytes
+        from crawlers.extract import parse_report
+        report = parse_report(body, base_url, None if encoding else content_type)
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+        return
     html = body.decode(encoding, errors="replace") if encoding else decode_html(body, content_type)[0]
     result = extract_list(html, base_url) if kind == "list" else extract_detail(html, base_url)
     click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
@@ -255,7 +245,7 @@ def sandbox():
 
 
 @sandbox.command("serve")
-@click.option("--as-of", callback=_day, metavar="DATE", help="模拟日期 (serve the sites as on this date; default today, 北京时间)")
+@click.option("--as-of", callback=day_option, metavar="DATE", help="模拟日期 (serve the sites as on this date; default today, 北京时间)")
 @click.option("--port", type=int, default=None, help="端口 (port; default 8700)")
 @click.option("--slow-seconds", type=float, default=20.0, show_default=True, help="慢页面的延迟 (delay of the slow page)")
 def sandbox_serve(as_of, port, slow_seconds):
@@ -282,7 +272,7 @@ def sandbox_registry(port, output):
 
 
 @sandbox.command("manifest")
-@click.option("--as-of", callback=_day, metavar="DATE", help="日期 (date; default today)")
+@click.option("--as-of", callback=day_option, metavar="DATE", help="日期 (date; default today)")
 @click.option("--port", type=int, default=None, help="沙盒端口 (the sandbox's port; default 8700)")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="写入文件 (JSON file to write)")
 def sandbox_manifest(as_of, port, output):

@@ -6,11 +6,12 @@ It also runs alone: ``python -m monitors.cli --help``.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 
 import click
+
+from gkwatch.clitools import UserError, day_option
 
 EXIT_BAD_INPUT = 3
 SEVERITY_LABEL = {"veto": "单项否决", "deduct": "扣分", "info": "提示"}
@@ -27,25 +28,13 @@ class CheckCommand(click.Command):
             raise
 
 
-class BadInput(click.ClickException):
+class BadInput(UserError):
     exit_code = EXIT_BAD_INPUT
-
-    def show(self, file=None):
-        click.echo(f"错误 (error): {self.message}", err=True)
-
-
-def _day(_ctx, _param, value):
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} 不是 YYYY-MM-DD 日期 (not a YYYY-MM-DD date)")
 
 
 @click.command("check", cls=CheckCommand, context_settings={"help_option_names": ["-h", "--help"],
                                                              "max_content_width": 110})
-@click.option("--as-of", callback=_day, metavar="DATE",
+@click.option("--as-of", callback=day_option, metavar="DATE",
               help="检查日期 (check the state on this day, YYYY-MM-DD; default today, 北京时间). "
                    "A past day over the same data gives the same findings.")
 @click.option("--agency", "agency_ids", multiple=True, metavar="ID",
@@ -65,7 +54,9 @@ def check_command(ctx, as_of, agency_ids, as_json, severity, db_path, rulebook_p
     Checks: 站点无法访问 site_unreachable, 首页不更新 homepage_stale, 栏目不更新 column_stale, 空白栏目
     column_empty, 专栏缺少一级目录 mandatory_column_missing, 第二十条缺项 art20_category_missing, 年报缺失
     annual_report_missing, 年报逾期 annual_report_late, 链接不可用 broken_link, 信息被撤下 item_removed,
-    页面缓慢 slow_page, 月度公开数量 publishing_quota, 发布不均衡 category_imbalance. Rules, thresholds,
+    页面缓慢 slow_page, 月度公开数量 publishing_quota, 发布不均衡 category_imbalance; 年报内容 (parsed reports):
+    勾稽关系 report_balance, 缺少章节 report_sections_missing, 合计不符 report_sum_mismatch, 不可能数值
+    report_impossible_value, 公开数量不符 report_claim_mismatch. Rules, thresholds,
     severities and their legal sources are in the rulebook YAML. Each run also writes a scorecard per
     agency (国办秘函〔2019〕19号 model and the 考核 bands). Running twice gives the same state.
 
