@@ -51,3 +51,12 @@ class ColumnDoneRecord:
     seen: set[str]
     oldest: str | None
     complete: bool
+
+
+@dataclass
+class ReportRecord:
+    """An annual report parsed from an item's page or from its attached file."""
+    agency_id: str
+    item_url: str
+    url: str
+    report: dict

@@ -213,7 +213,7 @@ def extract(ctx, kind, source, base_url, encoding):
     base_url = base_url or url
     if kind == "report":  # HTML, PDF, DOCX or plain text: detected from the bytes
         from crawlers.extract import parse_report
-        report = parse_report(body, base_url, None if encoding else content_type)
+        report = parse_report(body, base_url, f"text/html; charset={encoding}" if encoding else content_type)
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
         return
     html = body.decode(encoding, errors="replace") if encoding else decode_html(body, content_type)[0]
@@ -315,13 +315,16 @@ def demo(ctx, once, db_path, port, sandbox_port):
     sys.exit(run_demo(ctx.obj, db_path or str(Path("demo-data") / "gkwatch-demo.db"), once, port, sandbox_port))
 
 
-def _register_check() -> None:
+def _register_commands() -> None:
+    from monitors.alerts_cli import alert_command, schedule_command
     from monitors.cli import check_command
 
     cli.add_command(check_command, "check")
+    cli.add_command(alert_command, "alert")
+    cli.add_command(schedule_command, "schedule")
 
 
-_register_check()
+_register_commands()
 
 
 def main() -> None:

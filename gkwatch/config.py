@@ -8,6 +8,7 @@ The database path is ``--db``, else the config file's ``database``, else ``$GKWA
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,10 +36,42 @@ class CrawlConfig:
 
 
 @dataclass
+class ScheduleConfig:
+    """Cron expressions (5 fields, or 6 with seconds first) in Asia/Shanghai time; "" disables a job."""
+    crawl: str = "0 2 * * *"
+    check: str = "30 6 * * *"
+    alert: str = "0 8 * * *"
+    report_sweep: str = "0 3 1 2 *"       # 2月1日: after the 1月31日 deadline for annual reports
+    misfire_grace_time: int = 3600
+    crawl_args: list = field(default_factory=list)
+    check_args: list = field(default_factory=list)
+    alert_args: list = field(default_factory=list)
+
+
+@dataclass
+class Subscriber:
+    name: str
+    notify: list
+    agencies: list = field(default_factory=list)
+    regions: list = field(default_factory=list)
+    levels: list = field(default_factory=list)
+    min_severity: str = "info"
+    digest: bool = True
+
+
+@dataclass
+class AlertConfig:
+    datasette_url: str = "http://127.0.0.1:8001"
+
+
+@dataclass
 class Config:
     path: Path | None = None
     database: str | None = None
     crawl: CrawlConfig = field(default_factory=CrawlConfig)
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    alert: AlertConfig = field(default_factory=AlertConfig)
+    subscribers: list = field(default_factory=list)
     raw: dict = field(default_factory=dict)
 
 
@@ -76,7 +109,119 @@ def load(path: str | Path | None = None) -> Config:
             raise ConfigError(f"{path}: crawl.contact: HTTP 头只能用 ASCII, 请填写邮箱或网址 "
                               f"(goes into the User-Agent header: use an e-mail address or URL)")
         setattr(config.crawl, key, value)
+    _load_schedule(path, raw, config)
+    _load_alert(path, raw, config)
+    _load_subscribers(path, raw, config)
+    known = {"database", "crawl", "schedule", "alert", "subscribers"}
+    for key in raw:
+        if key not in known:
+            raise ConfigError(f"{path}: {key}: 未知配置项 (unknown key); known: {', '.join(sorted(known))}")
     return config
+
+
+_SCHEDULE_TYPES = {
+    "crawl": str, "check": str, "alert": str, "report_sweep": str, "misfire_grace_time": int,
+    "crawl_args": list, "check_args": list, "alert_args": list,
+}
+SEVERITIES = ("info", "deduct", "veto")
+LEVELS = ("国务院部门", "省", "市", "县", "乡镇")
+_SUBSCRIBER_TYPES = {"name": str, "notify": list, "agencies": list, "regions": list, "levels": list,
+                     "min_severity": str, "digest": bool}
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _typed(path, where: str, value, expected) -> None:
+    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        raise ConfigError(f"{path}: {where}: 取值类型错误 (wrong type) {value!r}")
+
+
+def _load_schedule(path, raw, config) -> None:
+    section = raw.get("schedule", {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: schedule: 须为表 [schedule] (must be a table)")
+    for key, value in section.items():
+        if key not in _SCHEDULE_TYPES:
+            raise ConfigError(f"{path}: schedule.{key}: 未知配置项 (unknown key); known: {', '.join(_SCHEDULE_TYPES)}")
+        _typed(path, f"schedule.{key}", value, _SCHEDULE_TYPES[key])
+        if _SCHEDULE_TYPES[key] is str and value.strip():
+            try:
+                cron_trigger(value)
+            except ValueError as exc:
+                raise ConfigError(f"{path}: schedule.{key}: cron 表达式无效 (bad cron expression) {value!r}: {exc}")
+        if _SCHEDULE_TYPES[key] is list and not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{path}: schedule.{key}: 须为文本列表 (must be a list of strings)")
+        setattr(config.schedule, key, value)
+
+
+def _load_alert(path, raw, config) -> None:
+    section = raw.get("alert", {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: alert: 须为表 [alert] (must be a table)")
+    types = {"datasette_url": str}
+    for key, value in section.items():
+        if key not in types:
+            raise ConfigError(f"{path}: alert.{key}: 未知配置项 (unknown key); known: {', '.join(types)}")
+        _typed(path, f"alert.{key}", value, types[key])
+        setattr(config.alert, key, value.rstrip("/") if key == "datasette_url" else value)
+
+
+def _load_subscribers(path, raw, config) -> None:
+    section = raw.get("subscribers", [])
+    if not isinstance(section, list):
+        raise ConfigError(f"{path}: subscribers: 须为 [[subscribers]] 表数组 (must be an array of tables)")
+    names = set()
+    for n, entry in enumerate(section, 1):
+        where = f"subscribers[{n}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{path}: {where}: 须为表 (must be a table)")
+        for key, value in entry.items():
+            if key not in _SUBSCRIBER_TYPES:
+                raise ConfigError(f"{path}: {where}.{key}: 未知配置项 (unknown key); "
+                                  f"known: {', '.join(_SUBSCRIBER_TYPES)}")
+            _typed(path, f"{where}.{key}", value, _SUBSCRIBER_TYPES[key])
+            if _SUBSCRIBER_TYPES[key] is list and not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{path}: {where}.{key}: 须为文本列表 (must be a list of strings)")
+        for key in ("name", "notify"):
+            if not entry.get(key):
+                raise ConfigError(f"{path}: {where}.{key}: 必填 (required)")
+        name = entry["name"]
+        if name in names:
+            raise ConfigError(f"{path}: {where}.name: 重复的订阅者名称 (duplicate subscriber) {name!r}")
+        names.add(name)
+        if entry.get("min_severity", "info") not in SEVERITIES:
+            raise ConfigError(f"{path}: {where}.min_severity: 取值 {entry['min_severity']!r} 无效, "
+                              f"应为 {' / '.join(SEVERITIES)}")
+        for level in entry.get("levels", []):
+            if level not in LEVELS:
+                raise ConfigError(f"{path}: {where}.levels: 取值 {level!r} 无效, 应为 {' / '.join(LEVELS)}")
+        notify = []
+        for k, url in enumerate(entry["notify"], 1):
+            try:
+                notify.append(expand_env(url))
+            except KeyError as exc:
+                raise ConfigError(f"{path}: {where}.notify[{k}]: 环境变量 {exc.args[0]} 未设置 "
+                                  f"(environment variable not set)")
+        config.subscribers.append(Subscriber(**{**entry, "notify": notify}))
+
+
+def expand_env(text: str) -> str:
+    """``${NAME}`` → the environment variable NAME (so secrets stay out of the file); KeyError if unset."""
+    return _ENV.sub(lambda m: os.environ[m.group(1)], text)
+
+
+def cron_trigger(expression: str):
+    """An APScheduler CronTrigger from 5 fields (minute hour day month weekday) or 6 (second first),
+    in Asia/Shanghai time. ValueError for a bad expression."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    fields = expression.split()
+    if len(fields) == 5:
+        return CronTrigger.from_crontab(expression, timezone="Asia/Shanghai")
+    if len(fields) == 6:
+        second, minute, hour, day, month, weekday = fields
+        return CronTrigger(second=second, minute=minute, hour=hour, day=day, month=month,
+                           day_of_week=weekday, timezone="Asia/Shanghai")
+    raise ValueError(f"须为 5 个字段 (或 6 个, 秒在最前) (expected 5 fields, or 6 with seconds first), got {len(fields)}")
 
 
 def user_agent(config: Config) -> str:

@@ -6,6 +6,9 @@
 - not found, open, and its (agency, check) was evaluated by this run → resolved (``resolved_at``);
   an agency the latest crawl did not reach is not evaluated, so its findings stay as they were.
 
+Every transition (opened, escalated = open with a higher severity, reopened, resolved) is also written
+to ``finding_events`` in the same transaction: ``gkwatch alert`` sends those.
+
 Everything is done with a few set-based statements over a temporary table, so a second run over
 the same data changes nothing, and a run killed halfway leaves the previous state intact (one
 transaction).
@@ -16,6 +19,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
+
+from gkwatch.clock import iso
 
 from .checks.base import Finding, Outcome
 
@@ -32,7 +37,11 @@ class Transitions:
     new_keys: set[tuple[str, str, str]] = field(default_factory=set)
 
 
-def apply(conn: sqlite3.Connection, as_of: str, outcomes: list[Outcome]) -> Transitions:
+_RANK_SQL = "CASE {} WHEN 'veto' THEN 2 WHEN 'deduct' THEN 1 WHEN 'info' THEN 0 ELSE -1 END"
+
+
+def apply(conn: sqlite3.Connection, as_of: str, outcomes: list[Outcome],
+          check_run_id: int | None = None) -> Transitions:
     out = Transitions()
     rows, evaluated, seen = [], set(), set()
     for outcome in outcomes:
@@ -72,6 +81,24 @@ def apply(conn: sqlite3.Connection, as_of: str, outcomes: list[Outcome]) -> Tran
           AND NOT EXISTS (SELECT 1 FROM _found n WHERE n.agency_id = f.agency_id
                           AND n.check_name = f.check_name AND n.subject = f.subject)""")]
 
+    # Every transition becomes a row of finding_events (what `gkwatch alert` sends), in this transaction.
+    conn.execute("DROP TABLE IF EXISTS temp._events")
+    conn.execute("CREATE TEMP TABLE _events (agency_id TEXT, check_name TEXT, subject TEXT, event TEXT)")
+    conn.execute(f"""
+        INSERT INTO _events
+        SELECT n.agency_id, n.check_name, n.subject,
+               CASE WHEN f.status IS NULL THEN 'opened' WHEN f.status != 'open' THEN 'reopened' ELSE 'escalated' END
+        FROM _found n LEFT JOIN findings f USING (agency_id, check_name, subject)
+        WHERE f.status IS NULL OR f.status != 'open'
+           OR {_RANK_SQL.format('n.severity')} > {_RANK_SQL.format('f.severity')}""")
+    conn.execute("""
+        INSERT INTO _events
+        SELECT f.agency_id, f.check_name, f.subject, 'resolved' FROM findings f
+        JOIN _evaluated e ON e.agency_id = f.agency_id AND e.check_name = f.check_name
+        WHERE f.status = 'open'
+          AND NOT EXISTS (SELECT 1 FROM _found n WHERE n.agency_id = f.agency_id
+                          AND n.check_name = f.check_name AND n.subject = f.subject)""")
+
     conn.execute("""
         INSERT INTO findings (agency_id, check_name, subject, severity, status, message, evidence, rule, citation,
                               observations, first_seen, last_seen, resolved_at, times_reopened)
@@ -91,6 +118,12 @@ def apply(conn: sqlite3.Connection, as_of: str, outcomes: list[Outcome]) -> Tran
           AND NOT EXISTS (SELECT 1 FROM _found n WHERE n.agency_id = findings.agency_id
                           AND n.check_name = findings.check_name AND n.subject = findings.subject)""",
                  {"day": as_of})
+    conn.execute("""
+        INSERT INTO finding_events (finding_id, event, severity, as_of, check_run_id, created_at)
+        SELECT f.id, e.event, f.severity, :day, :run, :now
+        FROM _events e JOIN findings f USING (agency_id, check_name, subject)
+        ORDER BY f.agency_id, f.check_name, f.subject""",
+                 {"day": as_of, "run": check_run_id, "now": iso()})
     return out
 
 

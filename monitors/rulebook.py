@@ -32,6 +32,8 @@ CHECKS = (
     "site_unreachable", "homepage_stale", "column_stale", "column_empty", "mandatory_column_missing",
     "art20_category_missing", "annual_report_missing", "annual_report_late", "broken_link", "item_removed",
     "slow_page", "publishing_quota", "category_imbalance",
+    "report_balance", "report_sections_missing", "report_sum_mismatch", "report_impossible_value",
+    "report_claim_mismatch",
 )
 _YEAR_RANGE = re.compile(r"^(\d{4})-(\d{4})?$")
 _MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
@@ -199,6 +201,11 @@ CHECK_SCHEMAS = {
     "item_removed": _check(),
     "slow_page": _check({"threshold_seconds": pos_number}),
     "publishing_quota": _check({"monthly_quota": optional(pos_int), "months": pos_int}),
+    "report_balance": _check(),
+    "report_sections_missing": _check(),
+    "report_sum_mismatch": _check(),
+    "report_impossible_value": _check(),
+    "report_claim_mismatch": _check({"tolerance_ratio": fraction, "tolerance_items": nonneg_int}),
     "category_imbalance": _check({
         "window_days": pos_int, "crowding_types": list_of(column_type), "crowded_types": list_of(column_type),
         "min_crowding_items": nonneg_int, "min_ratio": fraction,

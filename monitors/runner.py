@@ -52,7 +52,7 @@ def run_checks(db, as_of: dt.date | str, agency_ids: list[str] | None = None,
             outcomes += family(ctx)
             timings[name] = round(time.perf_counter() - mark, 3)
         mark = time.perf_counter()
-        transitions = lifecycle.apply(conn, ctx.day, outcomes)
+        transitions = lifecycle.apply(conn, ctx.day, outcomes, run_id)
         cards = write_scorecards(ctx, run_id, ctx.observed)
         timings["findings+scorecards"] = round(time.perf_counter() - mark, 3)
         conn.execute("UPDATE check_runs SET finished_at = ? WHERE id = ?", [iso(), run_id])

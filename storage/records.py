@@ -7,11 +7,114 @@ crawl that is killed and re-run stores nothing twice.
 from __future__ import annotations
 
 import json
+import time
+from contextlib import contextmanager
 from typing import Iterable
 
 import sqlite_utils
 
 from gkwatch.clock import iso
+
+# The crawl writes a row per fetch, listing and detail: plain SQL on the connection, since
+# sqlite_utils' Table.insert/update/upsert re-read the table's schema (PRAGMA table_info) on every
+# call. Same statements, same effects; names come from this module, never from data.
+_STATEMENTS: dict[tuple, str] = {}
+
+
+# Group commit (the crawler turns it on): committing costs more than a small record's writes, so a
+# crawl commits every COMMIT_RECORDS records or COMMIT_SECONDS, whichever comes first. Each
+# record stays atomic (a savepoint); a killed crawl loses at most the uncommitted last records,
+# and re-running stores them once (every write is a keyed upsert). Without it, each call commits.
+COMMIT_RECORDS = 50
+COMMIT_SECONDS = 1.0
+_BATCH = "_gkwatch_group_commit"
+
+
+class _Batch:
+    def __init__(self, records: int, seconds: float):
+        self.records, self.seconds = records, seconds
+        self.pending, self.since = 0, 0.0
+
+
+def group_commits(db: sqlite_utils.Database, records: int = COMMIT_RECORDS, seconds: float = COMMIT_SECONDS) -> None:
+    """Commit this handle's record writes in groups from now on (until ``end_group_commits``)."""
+    db.__dict__[_BATCH] = _Batch(records, seconds)
+
+
+def commit(db: sqlite_utils.Database) -> None:
+    """Commit what is pending (a no-op when nothing is)."""
+    if db.conn.in_transaction:
+        db.conn.commit()
+    batch = db.__dict__.get(_BATCH)
+    if batch is not None:
+        batch.pending = 0
+
+
+def end_group_commits(db: sqlite_utils.Database) -> None:
+    commit(db)
+    db.__dict__.pop(_BATCH, None)
+
+
+@contextmanager
+def _write(db: sqlite_utils.Database):
+    """One record's writes: all or nothing, committed now or with its group."""
+    conn = db.conn
+    batch = db.__dict__.get(_BATCH)
+    if batch is None:
+        with conn:
+            yield
+        return
+    if not conn.in_transaction:
+        conn.execute("BEGIN")
+        batch.pending, batch.since = 0, time.monotonic()
+    conn.execute("SAVEPOINT gkwatch_record")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK TO gkwatch_record")
+        conn.execute("RELEASE gkwatch_record")
+        raise
+    conn.execute("RELEASE gkwatch_record")
+    batch.pending += 1
+    if batch.pending >= batch.records or time.monotonic() - batch.since >= batch.seconds:
+        commit(db)
+
+
+def _names(columns) -> str:
+    return ", ".join(f'"{c}"' for c in columns)
+
+
+def _insert(db: sqlite_utils.Database, table: str, row: dict, *, ignore: bool = False) -> int:
+    """INSERT [OR IGNORE] one row; returns its rowid."""
+    key = ("insert", table, tuple(row), ignore)
+    sql = _STATEMENTS.get(key)
+    if sql is None:
+        verb = "INSERT OR IGNORE" if ignore else "INSERT"
+        sql = _STATEMENTS[key] = f'{verb} INTO "{table}" ({_names(row)}) VALUES ({", ".join("?" * len(row))})'
+    return db.conn.execute(sql, list(row.values())).lastrowid
+
+
+def _update(db: sqlite_utils.Database, table: str, row_id: int, updates: dict) -> None:
+    """UPDATE one row by its integer primary key ``id``."""
+    key = ("update", table, tuple(updates))
+    sql = _STATEMENTS.get(key)
+    if sql is None:
+        sets = ", ".join(f'"{c}" = ?' for c in updates)
+        sql = _STATEMENTS[key] = f'UPDATE "{table}" SET {sets} WHERE id = ?'
+    db.conn.execute(sql, [*updates.values(), row_id])
+
+
+def _upsert(db: sqlite_utils.Database, table: str, row: dict, pk: str) -> None:
+    """Insert, or set the given columns of the row with the same ``pk`` (the others are kept)."""
+    key = ("upsert", table, tuple(row), pk)
+    sql = _STATEMENTS.get(key)
+    if sql is None:
+        sets = ", ".join(f'"{c}" = excluded."{c}"' for c in row if c != pk)
+        sql = _STATEMENTS[key] = (
+            f'INSERT INTO "{table}" ({_names(row)}) VALUES ({", ".join("?" * len(row))}) '
+            f'ON CONFLICT ("{pk}") DO UPDATE SET {sets}'
+        )
+    db.conn.execute(sql, list(row.values()))
 
 
 def upsert_agencies(db: sqlite_utils.Database, agencies: Iterable) -> int:
@@ -60,21 +163,21 @@ def finish_crawl_run(db: sqlite_utils.Database, run_id: int, status: str, counts
 
 
 def record_fetch(db: sqlite_utils.Database, fetch: dict) -> None:
-    with db.conn:
-        db["fetches"].insert({"fetched_at": iso(), **fetch})
+    with _write(db):
+        _insert(db, "fetches", {"fetched_at": iso(), **fetch})
 
 
 def upsert_column(db: sqlite_utils.Database, column: dict) -> int:
     """Insert or refresh a column; returns its id. The first discovery time is kept."""
     stamp = iso()
-    with db.conn:
-        row = db.execute(
+    with _write(db):
+        row = db.conn.execute(
             "SELECT id FROM columns WHERE agency_id = ? AND url = ?", [column["agency_id"], column["url"]]
         ).fetchone()
         if row:
-            db["columns"].update(row[0], {**column, "last_seen": stamp})
+            _update(db, "columns", row[0], {**column, "last_seen": stamp})
             return row[0]
-        return db["columns"].insert({**column, "discovered_at": stamp, "last_seen": stamp}).last_pk
+        return _insert(db, "columns", {**column, "discovered_at": stamp, "last_seen": stamp})
 
 
 def known_item_urls(db: sqlite_utils.Database, agency_id: str) -> dict[str, bool]:
@@ -91,25 +194,26 @@ def upsert_listing(db: sqlite_utils.Database, listing: dict) -> bool:
     """An item seen on a list page; returns True when it is new. A reappearing item is no
     longer a removal candidate."""
     stamp = iso()
-    with db.conn:
-        row = db.execute(
+    with _write(db):
+        row = db.conn.execute(
             "SELECT id FROM items WHERE agency_id = ? AND url = ?", [listing["agency_id"], listing["url"]]
         ).fetchone()
         if row:
-            db["items"].update(row[0], {
+            _update(db, "items", row[0], {
                 "title": listing["title"], "last_seen": stamp, "missing_since": None, "removed_at": None,
                 **({"published": listing["published"]} if listing.get("published") else {}),
             })
             return False
-        db["items"].insert({**listing, "first_seen": stamp, "last_seen": stamp})
+        _insert(db, "items", {**listing, "first_seen": stamp, "last_seen": stamp})
         return True
 
 
 def store_detail(db: sqlite_utils.Database, agency_id: str, url: str, detail: dict,
                  attachments: list[dict], text: str) -> None:
     stamp = iso()
-    with db.conn:
-        row = db.execute("SELECT id, published FROM items WHERE agency_id = ? AND url = ?", [agency_id, url]).fetchone()
+    with _write(db):
+        row = db.conn.execute(
+            "SELECT id, published FROM items WHERE agency_id = ? AND url = ?", [agency_id, url]).fetchone()
         if not row:
             return
         item_id, listed_date = row
@@ -120,13 +224,12 @@ def store_detail(db: sqlite_utils.Database, agency_id: str, url: str, detail: di
         fields["published"] = listed_date or (published[:10] if published else None)
         if detail.get("title"):
             fields["title"] = detail["title"]
-        db["items"].update(item_id, {**fields, "detail_fetched_at": stamp})
-        db["item_versions"].insert(
-            {"item_id": item_id, "content_hash": detail["content_hash"], "text": text, "first_seen": stamp},
-            ignore=True,
-        )
+        _update(db, "items", item_id, {**fields, "detail_fetched_at": stamp})
+        _insert(db, "item_versions",
+                {"item_id": item_id, "content_hash": detail["content_hash"], "text": text, "first_seen": stamp},
+                ignore=True)
         for attachment in attachments:
-            db["attachments"].insert({"item_id": item_id, **attachment}, ignore=True)
+            _insert(db, "attachments", {"item_id": item_id, **attachment}, ignore=True)
 
 
 def mark_missing(db: sqlite_utils.Database, column_id: int, seen_urls: set[str],
@@ -142,14 +245,14 @@ def mark_missing(db: sqlite_utils.Database, column_id: int, seen_urls: set[str],
         if url not in seen_urls and (oldest_date_seen is None or (published or "") >= oldest_date_seen)
     ]
     stamp = iso()
-    with db.conn:
+    with _write(db):
         for item_id, _ in missing:
             db.execute("UPDATE items SET missing_since = COALESCE(missing_since, ?) WHERE id = ?", [stamp, item_id])
     return [url for _, url in missing]
 
 
 def column_walked(db: sqlite_utils.Database, column_id: int) -> None:
-    with db.conn:
+    with _write(db):
         db.execute("UPDATE columns SET walked_at = ? WHERE id = ?", [iso(), column_id])
 
 
@@ -169,25 +272,75 @@ def removal_candidates(db: sqlite_utils.Database, agency_ids: list[str], since: 
 
 def upsert_links(db: sqlite_utils.Database, agency_id: str, page_url: str, links: list[tuple[str, str]]) -> None:
     stamp = iso()
-    with db.conn:
-        for text, url in links:
-            db.execute(
-                "INSERT INTO links (agency_id, page_url, url, text, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (agency_id, page_url, url) DO UPDATE SET last_seen = excluded.last_seen, text = excluded.text",
-                [agency_id, page_url, url, text, stamp, stamp],
-            )
+    with _write(db):
+        db.conn.executemany(
+            "INSERT INTO links (agency_id, page_url, url, text, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (agency_id, page_url, url) DO UPDATE SET last_seen = excluded.last_seen, text = excluded.text",
+            [(agency_id, page_url, url, text, stamp, stamp) for text, url in links],
+        )
+
+
+def set_latest_item_date(db: sqlite_utils.Database, url: str, day: str) -> None:
+    """The newest dated entry a portal or column page lists."""
+    with _write(db):
+        db.conn.execute("UPDATE pages SET latest_item_date = ? WHERE url = ?", [day, url])
 
 
 def page_state(db: sqlite_utils.Database, url: str) -> dict | None:
-    rows = list(db.query("SELECT * FROM pages WHERE url = ?", [url]))
-    return rows[0] if rows else None
+    cursor = db.conn.execute("SELECT * FROM pages WHERE url = ?", [url])
+    row = cursor.fetchone()
+    return dict(zip((d[0] for d in cursor.description), row)) if row else None
 
 
 def save_page(db: sqlite_utils.Database, page: dict) -> None:
     stamp = iso()
-    with db.conn:
+    with _write(db):
         previous = page_state(db, page["url"])
         changed = previous is None or previous["content_hash"] != page["content_hash"]
-        db["pages"].upsert(
-            {**page, "fetched_at": stamp, "changed_at": stamp if changed else previous["changed_at"]}, pk="url"
-        )
+        _upsert(db, "pages",
+                {**page, "fetched_at": stamp, "changed_at": stamp if changed else previous["changed_at"]}, pk="url")
+
+
+# annual reports (政府信息公开工作年度报告) ----------------------------------------------------------
+
+def upsert_report(db: sqlite_utils.Database, agency_id: str, item_id: int | None, url: str,
+                  report_json: dict) -> int:
+    """Store one parsed report (``crawlers.extract.reports.Report.to_json()``), unique by (agency_id, url);
+    its cells are replaced atomically. Returns the report id."""
+    import hashlib
+
+    stamp = iso()
+    published = report_json.get("published")
+    if not published and item_id is not None:  # a PDF carries no date: the item's (its list/detail page) holds
+        found = db.conn.execute("SELECT published FROM items WHERE id = ?", [item_id]).fetchone()
+        published = found[0][:10] if found and found[0] else None
+    tables = report_json.get("tables") or {}
+    cells = [(table, c["row"], c["col"], c["value"]) for table, rows in tables.items() for c in rows]
+    digest = hashlib.sha256(json.dumps([report_json.get("figures"), cells], ensure_ascii=False,
+                                       sort_keys=True).encode()).hexdigest()
+    row = (agency_id, item_id, report_json.get("year"), report_json.get("title"), url, published,
+           report_json.get("format"), report_json.get("media"),
+           json.dumps(report_json.get("sections") or [], ensure_ascii=False),
+           json.dumps(report_json.get("figures") or {}, ensure_ascii=False),
+           json.dumps(report_json.get("problems") or [], ensure_ascii=False), digest, stamp)
+    with _write(db):  # atomic: the report row and all its cells, or nothing
+        db.conn.execute(
+            "INSERT INTO reports (agency_id, item_id, year, title, url, published, format, media, sections, figures, "
+            "problems, content_hash, parsed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (agency_id, url) DO UPDATE SET item_id = COALESCE(excluded.item_id, item_id), "
+            "year = excluded.year, title = excluded.title, published = COALESCE(excluded.published, published), "
+            "format = excluded.format, media = excluded.media, sections = excluded.sections, "
+            "figures = excluded.figures, problems = excluded.problems, content_hash = excluded.content_hash, "
+            "parsed_at = excluded.parsed_at", row)
+        report_id = db.conn.execute("SELECT id FROM reports WHERE agency_id = ? AND url = ?",
+                                    [agency_id, url]).fetchone()[0]
+        db.conn.execute("DELETE FROM report_cells WHERE report_id = ?", [report_id])
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO report_cells (report_id, table_name, row, col, value) VALUES (?, ?, ?, ?, ?)",
+            [(report_id, *cell) for cell in cells])
+    return report_id
+
+
+def item_id(db: sqlite_utils.Database, agency_id: str, url: str) -> int | None:
+    row = db.conn.execute("SELECT id FROM items WHERE agency_id = ? AND url = ?", [agency_id, url]).fetchone()
+    return row[0] if row else None

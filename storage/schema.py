@@ -161,9 +161,53 @@ def _v4_reports(db: sqlite_utils.Database) -> None:
         foreign_keys=[("report_id", "reports", "id")],
     )
     db["report_cells"].create_index(["report_id", "table_name", "row", "col"], unique=True)
+    # Wide views, one row per (report, table row), one column per standard column label.
+    def wide(view: str, table: str, columns: dict[str, str]) -> None:
+        picks = ", ".join(f"MAX(CASE WHEN c.col = '{label}' THEN c.value END) AS \"{name}\""
+                          for name, label in columns.items())
+        db.execute(f"CREATE VIEW {view} AS SELECT r.id AS report_id, r.agency_id, r.year, r.format, c.row, {picks} "
+                   f"FROM report_cells c JOIN reports r ON r.id = c.report_id WHERE c.table_name = '{table}' "
+                   f"GROUP BY c.report_id, c.row")
+    org = "申请人情况/法人或其他组织/"
+    wide("report_requests_wide", "requests", {
+        "自然人": "申请人情况/自然人", "商业企业": org + "商业企业", "科研机构": org + "科研机构",
+        "社会公益组织": org + "社会公益组织", "法律服务机构": org + "法律服务机构", "其他": org + "其他",
+        "总计": "申请人情况/总计"})
+    results = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+    groups = (("复议", "行政复议"), ("直诉", "行政诉讼/未经复议直接起诉"), ("复议后诉", "行政诉讼/复议后起诉"))
+    wide("report_review_wide", "review_litigation",
+         {f"{short}_{r}": f"{group}/{r}" for short, group in groups for r in results})
+    wide("report_active_wide", "active", {name: name for name in (
+        "本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额（单位：万元）",
+        "本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减", "处理决定数量",
+        "采购项目数量", "采购总金额")})
 
 
-MIGRATIONS: list[Migration] = [_v1_core, _v2_evidence, _v3_checks, _v4_reports]
+def _v5_alerts(db: sqlite_utils.Database) -> None:
+    """Finding transitions (written by the findings lifecycle in the check's transaction) and the
+    delivery of each to each subscriber's channel: what `gkwatch alert` sends, once."""
+    db["finding_events"].create(
+        {
+            "id": int, "finding_id": int, "event": str, "severity": str, "as_of": str,
+            "check_run_id": int, "created_at": str,
+        },
+        pk="id", not_null={"finding_id", "event", "severity", "as_of"},
+        foreign_keys=[("finding_id", "findings", "id"), ("check_run_id", "check_runs", "id")],
+    )
+    db["finding_events"].create_index(["finding_id"])
+    db["alerts"].create(
+        {
+            "id": int, "event_id": int, "subscriber": str, "channel": str, "status": str, "attempts": int,
+            "last_error": str, "first_tried_at": str, "sent_at": str,
+        },
+        pk="id", not_null={"event_id", "subscriber", "channel", "status"},
+        foreign_keys=[("event_id", "finding_events", "id")], defaults={"attempts": 0},
+    )
+    db["alerts"].create_index(["event_id", "subscriber", "channel"], unique=True)
+    db["alerts"].create_index(["status"])
+
+
+MIGRATIONS: list[Migration] = [_v1_core, _v2_evidence, _v3_checks, _v4_reports, _v5_alerts]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -29,7 +29,7 @@ def test_default_rulebook_loads_and_covers_every_check():
     book = load()
     assert set(book.data["checks"]) == set(CHECKS)
     from monitors.checks import FAMILIES  # every check of the rulebook runs
-    assert len(FAMILIES) == 12
+    assert len(FAMILIES) == 13
 
 
 def _rules(node, where=()):

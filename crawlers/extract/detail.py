@@ -12,9 +12,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from .chrome import ChromeCache
 from .dates import parse_datetime
-from .dom import absolute_url, base_url, collapse, drop, is_element, is_hidden, parse_html
+from .dom import absolute_url, base_url, collapse, drop, is_element, is_hidden, parse_fresh
 from .labels import has_label, labelled_fields
 
 _ZJEG_BODY = re.compile(r"<!--\s*ZJEG_RSS\.content\.begin\s*-->(.*?)<!--\s*ZJEG_RSS\.content\.end\s*-->", re.S)
@@ -37,6 +39,11 @@ _PUBLISHED_META = ("pubdate", "publishdate", "firstpublishedtime", "article:publ
 _SOURCE_META = ("contentsource", "source")
 _TITLE_MARKER = re.compile(r"title", re.I)
 _SUBTITLE_MARKER = re.compile(r"sub|sec|small|second", re.I)
+# Pre-selections, in document order: only these elements can pass the per-element tests below
+# (a body marker or *title* is a class or id; an element without either carries none).
+_MAYBE_HIDDEN = etree.XPath("//*[@style or @hidden]")
+_MARKED = etree.XPath("//h1 | //h2 | //h3 | //*[@class] | //*[@id]")  # a union: document order
+_ZJEG_BEGIN = "ZJEG_RSS.content.begin"
 
 
 @dataclass
@@ -62,17 +69,18 @@ class Detail:
 
 
 def extract_detail(html: str, url: str) -> Detail:
-    root = parse_html(html)
+    root = parse_fresh(html)  # cleaned below: a tree of its own
     metas = _metas(root)
     page_title = collapse(" ".join(root.xpath("//head/title//text()")))
-    marked_body = _between_markers(root)
+    marked_body = _between_markers(root) if _ZJEG_BEGIN in (html or "") else None
     _clean(root)
-    body = marked_body if marked_body is not None else _body_element(root)
+    marked_elements = _MARKED(root)  # the tree is not modified from here on
+    body = marked_body if marked_body is not None else _body_element(root, marked_elements)
     marked = _ZJEG_BODY.search(html or "")
     # Between Hanweb's markers the text is exact; the container around them may hold more.
-    body_text_root = _clean(parse_html(marked.group(1))) if marked else body
+    body_text_root = _clean(parse_fresh(marked.group(1))) if marked else body
     text = _text(body_text_root) if body_text_root is not None else ""
-    heading = _heading(root, page_title, body)
+    heading = _heading(page_title, body, marked_elements)
     if heading is not None and body is not None and body in heading.iterancestors():
         text = _without_header(text, collapse(heading.text_content()))
     fields = labelled_fields(root, body, heading)
@@ -113,17 +121,16 @@ def _clean(root):
     """Drop what is never content: scripts, styles, comments (incl. MS-Word conditionals), hidden copies."""
     drop(root.xpath("//comment() | //processing-instruction()"))
     drop(el for el in root.iter(*_NOT_CONTENT))
-    drop(el for el in root.iter() if is_element(el) and is_hidden(el))
+    drop(el for el in _MAYBE_HIDDEN(root) if is_hidden(el))
     return root
 
 
-def _body_element(root):
+def _body_element(root, marked_elements):
     """The article body: a known CMS container, else the element holding the most paragraph text."""
     marked = defaultdict(list)
-    for el in root.iter():
-        if is_element(el):
-            for token in _tokens(el).intersection(_BODY_MARKERS):
-                marked[token].append(el)
+    for el in marked_elements:
+        for token in _tokens(el).intersection(_BODY_MARKERS):
+            marked[token].append(el)
     for marker in _BODY_MARKERS:
         found = [el for el in marked.get(marker, ()) if el.text_content().strip()]
         if found:
@@ -177,12 +184,12 @@ def _without_header(text: str, heading: str) -> str:
     return "\n".join(lines)
 
 
-def _heading(root, page_title: str, body):
+def _heading(page_title: str, body, marked_elements):
     """The article's own heading: h1-h3 or a *title* element, best when <title> contains it."""
     chrome = ChromeCache()
     best, best_score = None, 0.0
-    for el in root.iter():
-        if not is_element(el) or el is body:
+    for el in marked_elements:
+        if el is body:
             continue
         names = f"{el.get('class', '')} {el.get('id', '')}"
         titled = bool(_TITLE_MARKER.search(names)) and not _SUBTITLE_MARKER.search(names)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
+from functools import lru_cache
 from urllib.parse import urljoin
 
 import lxml.html
@@ -14,8 +16,28 @@ _NOT_A_PAGE = re.compile(r"^(?:javascript|mailto|tel|about|data):|^#", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
+# The spider hands one page's text to several extractors (list, links, columns): they share
+# one parse. A few entries, because callbacks are generators and interleave.
+_TREES: OrderedDict[str, lxml.html.HtmlElement] = OrderedDict()
+_TREES_KEPT = 4
+
+
 def parse_html(text: str) -> lxml.html.HtmlElement:
-    """The document root; never raises on empty or odd input."""
+    """The document root, shared by every caller reading the same text: never modify it
+    (``parse_fresh`` gives a tree of one's own). Never raises on empty or odd input."""
+    key = text or ""
+    root = _TREES.get(key)
+    if root is not None:
+        _TREES.move_to_end(key)
+        return root
+    root = _TREES[key] = parse_fresh(key)
+    if len(_TREES) > _TREES_KEPT:
+        _TREES.popitem(last=False)
+    return root
+
+
+def parse_fresh(text: str) -> lxml.html.HtmlElement:
+    """A new document root, free to modify; never raises on empty or odd input."""
     # lxml refuses str input that carries an encoding declaration (dataproxy XML answers do).
     text = _XML_DECLARATION.sub("", text or "")
     try:
@@ -39,6 +61,13 @@ def absolute_url(href: str | None, base: str) -> str | None:
         return None
     if href.startswith(("http://", "https://")):
         return href  # already absolute: skip urljoin, the hot spot on link-heavy pages
+    return _join(base, href)
+
+
+@lru_cache(maxsize=8192)
+def _join(base: str, href: str) -> str:
+    """urljoin, memoised: a page's links are resolved by several extractors, and a site's
+    navigation links recur on every one of its pages."""
     return urljoin(base, href)
 
 

@@ -56,10 +56,10 @@ def labelled_fields(root, body=None, heading=None) -> dict[str, list[str]]:
     for text, owner in _text_nodes(root, body, heading):
         if pending is not _NOTHING:
             name, pending = pending, _NOTHING
-            if not _LABEL.match(text):
+            if not (_has_colon(text) and _LABEL.match(text)):
                 _keep(found, name, text)
                 continue
-        matches = list(_LABEL.finditer(text))
+        matches = list(_LABEL.finditer(text)) if _has_colon(text) else []
         if not matches:
             bare = _BARE_LABEL.fullmatch(text) if owner in _LABEL_CELLS else None
             if bare:
@@ -82,21 +82,33 @@ def _text_nodes(root, body, heading):
             in_body = event == "start"
         if el is heading:
             in_heading = event == "start"
-        if event == "start":
-            text, owner = (el.text, el.tag) if isinstance(el.tag, str) else (None, None)  # not comments
+        start = event == "start"
+        if start:
+            raw = el.text if isinstance(el.tag, str) else None  # not comments
         else:
-            text, owner = el.tail, el.getparent().tag if el.getparent() is not None else None
-        text = collapse(text)
-        if not text or (in_body and prose_seen):
+            raw = el.tail
+        # Whitespace-only text collapses to nothing (str.isspace and the regex's \s agree).
+        if not raw or raw.isspace() or (in_body and prose_seen):
             continue
-        if in_body and not in_heading and len(text) >= _PROSE and not _LABEL.search(text):
+        text = collapse(raw)
+        if start:
+            owner = el.tag
+        else:
+            parent = el.getparent()
+            owner = parent.tag if parent is not None else None
+        if in_body and not in_heading and len(text) >= _PROSE and not (_has_colon(text) and _LABEL.search(text)):
             prose_seen = True
             continue
         yield text, owner
 
 
 def has_label(text: str) -> bool:
-    return bool(_LABEL.search(text))
+    return _has_colon(text) and bool(_LABEL.search(text))
+
+
+def _has_colon(text: str) -> bool:
+    """Every label match ends with a colon: text without one needs no regex."""
+    return ":" in text or "：" in text
 
 
 def _field(match) -> str | None:

@@ -22,8 +22,10 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy_playwright.page import PageMethod
 
 from crawlers.discovery import discover_columns, preview_blocks, under
-from crawlers.extract import decode_html, extract_detail, extract_json_list, extract_links, extract_list
-from crawlers.items import ColumnDoneRecord, ColumnRecord, DetailRecord, ListingRecord, PageRecord
+from crawlers.extract import (
+    decode_html, extract_detail, extract_json_list, extract_links, extract_list, parse_report, report_requests,
+)
+from crawlers.items import ColumnDoneRecord, ColumnRecord, DetailRecord, ListingRecord, PageRecord, ReportRecord
 from crawlers.store import store_for
 from gkwatch.clock import iso, now
 from storage import records
@@ -272,7 +274,8 @@ class DisclosureSpider(scrapy.Spider):
             yield ListingRecord(state.agency["id"], column.url, item.url, item.title, published)
             if not state.known.get(item.url) and item.url not in self.requested:
                 state.known.setdefault(item.url, False)
-                yield self.request(state, item.url, "detail", self.parse_detail, conditional=False)
+                yield self.request(state, item.url, "detail", self.parse_detail, conditional=False,
+                                   title=item.title, column_type=column.type)
 
     def _any_new(self, state, items) -> bool:
         return any(item.url not in state.known for item in items)
@@ -307,16 +310,33 @@ class DisclosureSpider(scrapy.Spider):
 
     def parse_detail(self, response):
         state = self.arrived(response)
+        meta = response.meta["gk"]
         detail = extract_detail(_html(response), response.url)
         data = detail.to_json()
         data.update(content_hash=detail.content_hash)
         yield DetailRecord(state.agency["id"], response.url, data, data.get("text") or "")
         state.known[response.url] = True
+        # An annual report: parsed from this page, or from the file it attaches (「详见附件」).
+        for url in report_requests({**data, "url": response.url}, meta.get("title"), meta.get("column_type")):
+            if url == response.url:
+                yield self.report_record(state, response, response.url)
+            else:
+                yield self.request(state, url, "report", self.parse_report_file, conditional=False,
+                                   item_url=response.url)
         for attachment in data.get("attachments") or []:
             link = self.check_link(state, attachment["url"])
             if link:
                 yield PageRecord(state.agency["id"], response.url, None, [(attachment["title"] or "", attachment["url"])])
                 yield link
+
+    def parse_report_file(self, response):
+        state = self.arrived(response)
+        yield self.report_record(state, response, response.meta["gk"]["item_url"])
+
+    def report_record(self, state, response, item_url: str) -> ReportRecord:
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
+        report = parse_report(response.body, response.url, content_type).record()
+        return ReportRecord(state.agency["id"], item_url, response.url, report)
 
     def parse_link(self, response):
         state = self.arrived(response)

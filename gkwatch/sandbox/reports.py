@@ -136,9 +136,10 @@ def _fill_requests(data: ReportData, rng: random.Random, new: list[int], carry_i
         data.requests["/".join((RESULT,) + r)] = with_total(grid[r])
     data.requests[CARRY_OUT] = with_total(out)
     if data.balance_error:
-        # 勾稽关系 broken on purpose: (七)总计 for 自然人 overstated by 2, its row total kept consistent
-        data.requests[TOTAL][0] += 2
-        data.requests[TOTAL][6] += 2
+        # 勾稽关系 broken on purpose, and only it: 一、本年新收 for 自然人 overstated by 2 (its row
+        # total kept consistent, the 办理结果 sub-rows still adding up to （七）总计)
+        data.requests[NEW][0] += 2
+        data.requests[NEW][6] += 2
 
 
 def _fill_active(data: ReportData, rng: random.Random, is_gov: bool) -> None:

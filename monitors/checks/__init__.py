@@ -10,7 +10,7 @@ from .base import Context, Finding, Outcome, prepare
 from .completeness import art20_category_missing, column_empty, mandatory_column_missing
 from .freshness import column_stale, homepage_stale
 from .links import broken_link, item_removed
-from .reports import annual_reports
+from .reports import annual_reports, report_contents
 from .volume import category_imbalance, publishing_quota
 
 
@@ -27,6 +27,7 @@ FAMILIES: list[tuple[str, Callable[[Context], list[Outcome]]]] = [
     ("completeness.mandatory_column_missing", _one(mandatory_column_missing)),
     ("completeness.art20_category_missing", _one(art20_category_missing)),
     ("reports.annual_reports", annual_reports),
+    ("reports.report_contents", report_contents),
     ("links.broken_link", _one(broken_link)),
     ("links.item_removed", _one(item_removed)),
     ("volume.publishing_quota", _one(publishing_quota)),

@@ -18,6 +18,18 @@ REPORT_TITLES = ("(instr(title, '年报') OR instr(title, '年度报告') OR ins
                  "AND instr(title, '公开')")
 
 
+def report_timeliness(rules: dict, year: int, published: str | None) -> dict | None:
+    """Whether the report on ``year`` published on ``published`` (YYYY-MM-DD) met its deadline, by the
+    resolved ``rules`` (``Rulebook.for_agency``): {"deadline", "on_time", "days_late", "citation"};
+    None when no deadline rule covers the year or the date is unknown."""
+    deadline = report_deadline(rules, year)
+    if deadline is None or not published:
+        return None
+    due, rule = deadline
+    late = days_between(published[:10], due) if published[:10] > due else 0
+    return {"deadline": due, "on_time": late == 0, "days_late": late, "citation": rule["citation"]}
+
+
 def find_reports(ctx: Context) -> dict[str, dict[int, dict]]:
     """agency id → report year → {published, url, title}, as of ``ctx.as_of``."""
     conn = ctx.conn
@@ -86,3 +98,105 @@ def annual_reports(ctx: Context) -> list[Outcome]:
                                 published=report["published"], deadline=due, days_overdue=overdue),
                     spec_late["rule"], rule["citation"]))
     return [missing, late]
+
+
+# Report contents: the parsed tables (storage.records.upsert_report → reports / report_cells) ----------
+
+CONTENT_CHECKS = ("report_balance", "report_sections_missing", "report_sum_mismatch", "report_impossible_value",
+                  "report_claim_mismatch")
+
+
+def parsed_reports(ctx: Context) -> dict[tuple[str, int], dict]:
+    """(agency id, year) → the parsed report to judge, published by ``ctx.as_of``: of several copies
+    (a page saying 「详见附件」 and its PDF), the one with most table cells, then the earliest URL."""
+    import json
+
+    if not ctx.fresh:
+        return {}
+    ctx.table("_rep_ag", "id TEXT PRIMARY KEY", [(a,) for a in sorted(ctx.fresh)])
+    rows = ctx.q("""
+        SELECT r.id, r.agency_id, r.year, r.url, r.title, r.format, r.sections, r.figures,
+               (SELECT count(*) FROM report_cells c WHERE c.report_id = r.id) AS cells
+        FROM reports r WHERE r.agency_id IN (SELECT id FROM temp._rep_ag) AND r.year IS NOT NULL
+          AND (r.published IS NULL OR r.published <= :day)
+        ORDER BY r.agency_id, r.year, cells DESC, r.url""", {"day": ctx.day})
+    chosen: dict[tuple[str, int], dict] = {}
+    for row in rows:
+        key = (row["agency_id"], row["year"])
+        if key not in chosen:
+            chosen[key] = {"id": row["id"], "url": row["url"], "title": row["title"], "format": row["format"],
+                           "sections": json.loads(row["sections"] or "[]"),
+                           "figures": json.loads(row["figures"] or "{}"), "tables": {}}
+    ids = {r["id"]: r for r in chosen.values()}
+    ctx.table("_rep_ids", "id INTEGER PRIMARY KEY", [(i,) for i in sorted(ids)])
+    for cell in ctx.q("SELECT report_id, table_name, row, col, value FROM report_cells "
+                      "WHERE report_id IN (SELECT id FROM temp._rep_ids) ORDER BY id"):
+        value = cell["value"]
+        if value is not None and float(value).is_integer():
+            value = int(value)
+        ids[cell["report_id"]]["tables"].setdefault(cell["table_name"], []).append(
+            {"row": cell["row"], "col": cell["col"], "value": value})
+    return chosen
+
+
+def _crawled_per_year(ctx: Context, agency_ids: set[str]) -> dict[str, tuple[str | None, dict[int, int]]]:
+    """agency id → (earliest dated item outside its 年报 column, items published per year) as crawled."""
+    out: dict[str, tuple[str | None, dict[int, int]]] = {}
+    for agency_id in sorted(agency_ids):
+        # Back-years' reports migrated onto a new site are old documents, not crawl coverage.
+        first = ctx.q("SELECT min(i.published) AS d FROM items i LEFT JOIN columns c ON c.id = i.column_id "
+                      "WHERE i.agency_id = ? AND i.published IS NOT NULL AND coalesce(c.type, '') != 'annual_report'",
+                      [agency_id])[0]["d"]
+        counts = {int(r["y"]): r["n"] for r in ctx.q(
+            "SELECT substr(published, 1, 4) AS y, count(*) AS n FROM items WHERE agency_id = ? "
+            "AND published IS NOT NULL GROUP BY y", [agency_id])}
+        out[agency_id] = (first, counts)
+    return out
+
+
+def report_contents(ctx: Context) -> list[Outcome]:
+    from crawlers.extract.reports import SECTIONS, judge
+
+    outcomes = {name: Outcome(name, evaluated=set(ctx.fresh)) for name in CONTENT_CHECKS}
+    reports = parsed_reports(ctx)
+    claims = {a for (a, _), r in reports.items() if "active_disclosed" in r["figures"]}
+    crawled = _crawled_per_year(ctx, claims)
+
+    def add(agency_id: str, check: str, year: int, report: dict, message: str, **evidence) -> None:
+        spec = ctx.agency_rules(agency_id)["checks"][check]
+        if not spec["enabled"]:
+            return
+        outcomes[check].findings.append(Finding(
+            agency_id, check, str(year), spec["severity"], f"{year} 年度报告：{message}（{short_cite(spec)}）",
+            rule_fields(ctx, spec, urls=[report["url"]], report_year=year, title=report["title"], **evidence),
+            spec["rule"], spec["citation"]))
+
+    for (agency_id, year), report in sorted(reports.items()):
+        problems = {p["kind"]: p for p in judge(report)}
+        if "balance" in problems:
+            p = problems["balance"]
+            add(agency_id, "report_balance", year, report, p["message"], columns=p["columns"], detail=p["detail"])
+        if "sum_mismatch" in problems:
+            p = problems["sum_mismatch"]
+            add(agency_id, "report_sum_mismatch", year, report, p["message"], detail=p["detail"])
+        if "impossible_value" in problems:
+            p = problems["impossible_value"]
+            add(agency_id, "report_impossible_value", year, report, p["message"], detail=p["detail"])
+        if report["format"] in ("2019", "2021"):
+            missing = [name for name, _ in SECTIONS if name not in report["sections"]]
+            if missing:
+                add(agency_id, "report_sections_missing", year, report, "缺少章节 " + "、".join(missing),
+                    missing=missing)
+        claimed = report["figures"].get("active_disclosed")
+        if claimed is not None and agency_id in crawled:
+            first, counts = crawled[agency_id]
+            if first is None or first > f"{year}-01-01":
+                continue  # the crawl does not reach back over the whole year: nothing to compare
+            spec = ctx.agency_rules(agency_id)["checks"]["report_claim_mismatch"]
+            seen = counts.get(year, 0)
+            tolerance = max(spec["tolerance_items"], spec["tolerance_ratio"] * claimed)
+            if abs(claimed - seen) > tolerance:
+                add(agency_id, "report_claim_mismatch", year, report,
+                    f"报告称主动公开 {claimed} 条，网站可见 {year} 年发布的信息 {seen} 条，差异超过容差 {tolerance:g}",
+                    claimed=claimed, crawled=seen, tolerance=tolerance)
+    return list(outcomes.values())

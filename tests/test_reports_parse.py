@@ -1,0 +1,341 @@
+"""Annual reports (政府信息公开工作年度报告): the real 平潭 2023 report (2021 template) cell for cell, the
+2013 地税局 free-text report, seeds 001 (宣城 2015) and 004 (广州 2009), scanned PDFs, truncated pages,
+title recognition, storage, and `gkwatch extract report`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from crawlers.extract import is_report_title, parse_report, report_requests
+from crawlers.extract.reports import REQUEST_COLS, REVIEW_COLS, judge
+from monitors.checks.reports import report_timeliness
+from monitors.rulebook import load
+
+from .conftest import run_gkwatch
+
+REAL = Path("/work/shared/real-pages")
+SEEDS = Path("/work/shared/seeds")
+EXPECTED = json.loads((REAL / "expected.json").read_text(encoding="utf-8"))["reports"]
+PINGTAN, DISHUI = EXPECTED
+CONTRACT_KEYS = ["year", "agency", "published", "format", "sections", "tables", "figures", "problems"]
+SIX = ["总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况",
+       "存在的主要问题及改进情况", "其他需要报告的事项"]
+
+
+def parse_file(name: str, url: str):
+    return parse_report((REAL / name).read_bytes(), url)
+
+
+@pytest.fixture(scope="module")
+def pingtan():
+    return parse_file(PINGTAN["file"], PINGTAN["url"]).to_json()
+
+
+def matching(cells: list[dict], rows: list[str], cols: list[str]) -> list[dict]:
+    return [c for c in cells if all(r in c["row"] for r in rows) and all(k in c["col"] for k in cols)]
+
+
+@pytest.mark.parametrize("table, rows, cols, value", PINGTAN["expect"]["cells"],
+                         ids=lambda v: "/".join(v) if isinstance(v, list) else str(v))
+def test_pingtan_2023_every_expected_cell(pingtan, table, rows, cols, value):
+    hits = matching(pingtan["tables"][table], rows, cols)
+    assert [c["value"] for c in hits] == [value], hits
+
+
+def test_pingtan_2023_report_fields_and_table_shapes(pingtan):
+    expect = PINGTAN["expect"]
+    assert list(pingtan) == CONTRACT_KEYS
+    assert (pingtan["year"], pingtan["published"], pingtan["format"]) == (2023, "2024-03-08", "2021")
+    assert pingtan["agency"] == "平潭综合实验区"
+    assert pingtan["sections"] == SIX
+    assert pingtan["problems"] == []
+    tables = pingtan["tables"]
+    assert len(tables["requests"]) == 25 * 7 and {c["col"] for c in tables["requests"]} == set(REQUEST_COLS)
+    assert [c["col"] for c in tables["review_litigation"]] == list(REVIEW_COLS)
+    assert {c["row"] for c in tables["review_litigation"]} == {""}
+    active = {(c["row"], c["col"]): c["value"] for c in tables["active"]}
+    assert active == {
+        ("第二十条第（一）项/规章", "本年制发件数"): 0, ("第二十条第（一）项/规章", "本年废止件数"): 0,
+        ("第二十条第（一）项/规章", "现行有效件数"): 0,
+        ("第二十条第（一）项/行政规范性文件", "本年制发件数"): 77, ("第二十条第（一）项/行政规范性文件", "本年废止件数"): 132,
+        ("第二十条第（一）项/行政规范性文件", "现行有效件数"): 470,
+        ("第二十条第（五）项/行政许可", "本年处理决定数量"): 2629,
+        ("第二十条第（六）项/行政处罚", "本年处理决定数量"): 1330, ("第二十条第（六）项/行政强制", "本年处理决定数量"): 54,
+        ("第二十条第（八）项/行政事业性收费", "本年收费金额（单位：万元）"): 5949.088667,
+    }
+    row = "三、本年度办理结果/（三）不予公开/4.保护第三方合法权益"
+    assert [c["value"] for c in tables["requests"] if c["row"] == row] == [1, 0, 0, 0, 0, 0, 1]
+    assert pingtan["figures"]["active_disclosed"] == 13561
+    assert len(expect["cells"]) == 36
+
+
+def test_dishui_2013_free_text_figures():
+    report = parse_file(DISHUI["file"], DISHUI["url"]).to_json()
+    assert (report["year"], report["published"], report["format"]) == (2013, "2014-02-25", "free")
+    assert report["agency"] == "平潭综合实验区地方税务局"
+    assert report["tables"] == {"active": [], "requests": [], "review_litigation": []}
+    assert report["figures"] == {"active_disclosed": 45, "requests_received": 0, "reviews": 0, "fees_wan_yuan": 1}
+    assert report["problems"] == []
+
+
+def seed(prefix: str) -> Path:
+    return next(SEEDS.glob(f"{prefix}_*.txt"))
+
+
+def test_seed_001_xuancheng_2015_on_time():
+    report = parse_report(seed("001").read_bytes(), "https://www.xuancheng.gov.cn/").to_json()
+    assert (report["year"], report["agency"], report["published"], report["format"]) == (
+        2015, "宣城市商务局", "2016-01-13", "free")
+    # 「2015年,我局网站发布信息1389条」「未发生因政府信息公开申请行政复议、提起行政诉讼的情况」
+    assert report["figures"] == {"active_disclosed": 1389, "reviews": 0, "lawsuits": 0}
+    rules = load().for_agency({"id": "xuancheng-swj", "level": "市", "kind": "部门"})
+    timing = report_timeliness(rules, report["year"], report["published"])
+    assert timing["deadline"] == "2016-03-31" and timing["on_time"] is True and timing["days_late"] == 0
+
+
+def test_seed_004_guangzhou_2009_late_under_the_2007_rule():
+    report = parse_report(seed("004").read_bytes(), "https://www.gz.gov.cn/").to_json()
+    assert (report["year"], report["agency"], report["published"], report["format"]) == (
+        2009, "市经贸委", "2010-10-18", "free")
+    # 「广州经贸网发布信息总量10711篇，公开政务信息共3121篇」; no request or 复议/诉讼 figure is stated
+    assert report["figures"] == {"active_disclosed": 3121}
+    rules = load().for_agency({"id": "gz-jmw", "level": "市", "kind": "部门"})
+    timing = report_timeliness(rules, report["year"], report["published"])
+    assert timing == {"deadline": "2010-03-31", "on_time": False, "days_late": 201,
+                      "citation": timing["citation"]}
+    assert "第三十一条" in timing["citation"]
+
+
+def scanned_pdf() -> bytes:
+    from fpdf import FPDF
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_fill_color(200, 200, 200)
+    pdf.rect(20, 20, 170, 250, style="F")   # a "scan": drawing only, no text layer
+    return bytes(pdf.output())
+
+
+def test_scanned_pdf_is_a_problem_not_a_crash():
+    report = parse_report(scanned_pdf(), "http://example.gov.cn/nb/2023.pdf").to_json()
+    assert list(report) == CONTRACT_KEYS
+    assert report["format"] == "free" and report["tables"] == {"active": [], "requests": [], "review_litigation": []}
+    assert [p["kind"] for p in report["problems"]] == ["scanned"]
+    assert "扫描件" in report["problems"][0]["message"]
+
+
+def test_garbage_and_empty_bodies_never_crash():
+    for body in (b"", b"%PDF-1.4 garbage", b"PK\x03\x04 not a zip", b"\xd0\xcf\x11\xe0old doc"):
+        report = parse_report(body, "http://example.gov.cn/x").to_json()
+        assert list(report) == CONTRACT_KEYS and report["problems"], body
+
+
+def test_truncated_html_is_a_problem():
+    html = (REAL / PINGTAN["file"]).read_bytes()
+    cut = html[:html.index("（五）不予处理".encode())]
+    report = parse_report(cut, PINGTAN["url"]).to_json()
+    kinds = [p["kind"] for p in report["problems"]]
+    assert "truncated" in kinds and "table_incomplete" in kinds
+    missing = next(p for p in report["problems"] if p["kind"] == "table_incomplete")["missing"]
+    assert missing == ["（七）总计", "结转下年度"]
+    # what was there is still read, cell for cell
+    assert matching(report["tables"]["requests"], ["本机关不掌握"], ["自然人"])[0]["value"] == 31
+
+
+TRIAL = """<html><body><div class="content">
+<p>某某区城市管理局2019年政府信息公开工作年度报告</p>
+<p>一、总体情况</p><p>二、主动公开政府信息情况</p>
+<table>
+<tr><td colspan="4">第二十条第（一）项</td></tr>
+<tr><td>信息内容</td><td>本年新<br>制作数量</td><td>本年新<br/>公开数量</td><td>对外公开总数量</td></tr>
+<tr><td>规章</td><td>&nbsp;</td><td>0</td><td>0</td></tr>
+<tr><td>规范性文件</td><td>3</td><td>3件</td><td>41</td></tr>
+<tr><td colspan="4">第二十条第（八）项</td></tr>
+<tr><td>信息内容</td><td>上一年项目数量</td><td colspan="2">本年增/减</td></tr>
+<tr><td>行政事业性收费</td><td>2</td><td colspan="2">-1</td></tr>
+<tr><td colspan="4">第二十条第（九）项</td></tr>
+<tr><td>信息内容</td><td>采购项目数量</td><td colspan="2">采购总金额</td></tr>
+<tr><td>政府集中采购</td><td>4</td><td colspan="2">251000元</td></tr>
+</table>
+<p>三、收到和处理政府信息公开申请情况</p><p>四、政府信息公开行政复议、行政诉讼情况</p>
+<p>五、存在的主要问题及改进情况</p><p>六、其他需要报告的事项</p>
+</div></body></html>"""
+
+
+def test_trial_format_labels_units_and_blanks():
+    report = parse_report(TRIAL.encode(), "http://example.gov.cn/nb/2019.html").to_json()
+    assert report["year"] == 2019 and report["format"] == "2019"
+    assert report["tables"]["active"] == [
+        {"row": "第二十条第（一）项/规章", "col": "本年新制作数量", "value": None},
+        {"row": "第二十条第（一）项/规章", "col": "本年新公开数量", "value": 0},
+        {"row": "第二十条第（一）项/规章", "col": "对外公开总数量", "value": 0},
+        {"row": "第二十条第（一）项/规范性文件", "col": "本年新制作数量", "value": 3},
+        {"row": "第二十条第（一）项/规范性文件", "col": "本年新公开数量", "value": 3},
+        {"row": "第二十条第（一）项/规范性文件", "col": "对外公开总数量", "value": 41},
+        {"row": "第二十条第（八）项/行政事业性收费", "col": "上一年项目数量", "value": 2},
+        {"row": "第二十条第（八）项/行政事业性收费", "col": "本年增/减", "value": -1},
+        {"row": "第二十条第（九）项/政府集中采购", "col": "采购项目数量", "value": 4},
+        {"row": "第二十条第（九）项/政府集中采购", "col": "采购总金额", "value": 251000},
+    ]
+    assert report["sections"] == SIX
+    kinds = [p["kind"] for p in report["problems"]]
+    assert kinds == ["table_incomplete", "table_missing"]   # no 表三 rows, no 表四
+
+
+def test_judge_balance_sums_and_impossible_values(pingtan):
+    assert judge(pingtan) == []
+    broken = json.loads(json.dumps(pingtan))
+    for cell in broken["tables"]["requests"]:
+        if cell["row"].endswith("（七）总计") and cell["col"] == "申请人情况/自然人":
+            cell["value"] = 82
+        if cell["row"] == "三、本年度办理结果/（一）予以公开" and cell["col"].endswith("/商业企业"):
+            cell["value"] = -1
+    problems = {p["kind"]: p for p in judge(broken)}
+    assert problems["balance"]["columns"] == ["申请人情况/自然人"]
+    assert problems["balance"]["detail"] == [
+        {"col": "申请人情况/自然人", "new": 80, "carried": 0, "total": 82, "carry_out": 0}]
+    assert problems["impossible_value"]["detail"] == [
+        {"table": "requests", "row": "三、本年度办理结果/（一）予以公开", "col": "申请人情况/法人或其他组织/商业企业",
+         "value": -1}]
+    mismatches = {(m["row"], m["col"]) for m in problems["sum_mismatch"]["detail"]}
+    assert ("三、本年度办理结果/（七）总计", "申请人情况/总计") in mismatches
+    assert ("三、本年度办理结果/（一）予以公开", "申请人情况/总计") in mismatches
+
+
+@pytest.mark.parametrize("title, year", [
+    ("宣城市商务局2015年度政务公开工作报告", 2015),
+    ("市经贸委2009年政府信息公开年报", 2009),
+    ("平潭综合实验区2023年度政府信息公开工作年度报告", 2023),
+    ("平潭综合实验区地方税务局2013年信息公开年度报告", 2013),
+    ("政府信息公开工作年度报告（2019年）", 2019),
+    ("关于做好2023年度政府信息公开工作年度报告编制工作的通知", None),
+    ("2023年工作总结", None),
+    ("", None),
+])
+def test_is_report_title(title, year):
+    assert is_report_title(title) == year
+
+
+def test_report_requests_page_or_attachment():
+    page = {"url": "http://a.gov.cn/nb/t1.html", "title": "某局2022年政府信息公开工作年度报告",
+            "text": "现将某局2022年政府信息公开工作年度报告予以公布，全文详见附件。",
+            "attachments": [{"title": "年报.pdf", "url": "/nb/P1.pdf"}]}
+    assert report_requests(page, page["title"], "annual_report") == ["http://a.gov.cn/nb/P1.pdf"]
+    full = {**page, "text": "一、总体情况" + "主动公开政府信息情况，收到申请。" * 60, "attachments": []}
+    assert report_requests(full, full["title"], "news") == ["http://a.gov.cn/nb/t1.html"]
+    assert report_requests({**page, "title": "关于开展检查的通知"}, "关于开展检查的通知", "notice") == []
+    assert report_requests({**page, "title": "2023年年报"}, "2023年年报", "annual_report") == ["http://a.gov.cn/nb/P1.pdf"]
+    assert report_requests({**page, "title": "2023年年报"}, "2023年年报", "news") == []
+    assert report_requests({**page, "title": "年报目录"}, "年报目录", "annual_report") == []
+
+
+def test_upsert_report_replaces_cells_and_feeds_the_wide_views(tmp_path, pingtan):
+    import storage
+    from storage.records import upsert_report
+    from tests.checkdb import clean_site
+
+    db = storage.connect(tmp_path / "gk.db")
+    site = clean_site(db)
+    record = parse_file(PINGTAN["file"], PINGTAN["url"]).record()
+    first = upsert_report(db, site.id, None, PINGTAN["url"], record)
+    assert db.execute("SELECT count(*) FROM report_cells WHERE report_id = ?", [first]).fetchone()[0] == 200
+    record["tables"]["requests"] = record["tables"]["requests"][:7]
+    assert upsert_report(db, site.id, None, PINGTAN["url"], record) == first
+    assert db.execute("SELECT count(*) FROM report_cells WHERE report_id = ?", [first]).fetchone()[0] == 32
+    assert db.execute("SELECT count(*) FROM reports").fetchone()[0] == 1
+    wide = db.execute('SELECT row, 自然人, 商业企业, 总计 FROM report_requests_wide').fetchall()
+    assert wide == [("一、本年新收政府信息公开申请数量", 80, 1, 81)]
+    review = db.execute('SELECT 复议_结果维持, 直诉_总计, 复议后诉_其他结果 FROM report_review_wide').fetchall()
+    assert review == [(1, 5, 1)]
+    active = db.execute("SELECT 本年制发件数, 现行有效件数 FROM report_active_wide "
+                        "WHERE row = '第二十条第（一）项/行政规范性文件'").fetchall()
+    assert active == [(77, 470)]
+
+
+def test_cli_extract_report_prints_the_contract():
+    result = run_gkwatch("extract", "report", REAL / PINGTAN["file"], "--url", PINGTAN["url"])
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert list(out) == CONTRACT_KEYS
+    assert (out["year"], out["format"], out["published"]) == (2023, "2021", "2024-03-08")
+    assert matching(out["tables"]["requests"], ["（七）总计"], ["总计"])[0]["value"] == 81
+    text = run_gkwatch("extract", "report", seed("001"))
+    assert text.returncode == 0, text.stderr
+    assert json.loads(text.stdout)["figures"]["active_disclosed"] == 1389
+
+
+def test_docx_report_tables_read_like_the_pdf():
+    """A DOCX report (python-docx) laid out like the sandbox PDF: flattened headers, completed to the
+    standard label paths."""
+    import io
+    import random
+
+    import docx
+
+    from gkwatch.sandbox import files
+    from gkwatch.sandbox import reports as rep
+
+    data = rep.make_report(2023, random.Random(7), is_gov=True, carry_in=[1, 0, 0, 0, 0, 0], balance_error=False)
+    document = docx.Document()
+    document.add_paragraph("青川市人民政府2023年政府信息公开工作年度报告")
+    for kind, text in rep.report_paragraphs(data, {"name": "青川市人民政府", "org": "青川市人民政府"}, 0):
+        if kind != "table":
+            document.add_paragraph(text)
+        rows = {"二、主动公开政府信息情况": files._active_rows(data), "三、收到和处理政府信息公开申请情况": files._request_rows(data)}
+        if text.startswith("四、"):
+            rows = {text: files._review_rows(data)}
+        if text in rows:
+            table = document.add_table(rows=0, cols=len(rows[text][0]))
+            for values in rows[text]:
+                cells = table.add_row().cells
+                for cell, value in zip(cells, values):
+                    cell.text = "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+    out = io.BytesIO()
+    document.save(out)
+    report = parse_report(out.getvalue(), "http://example.gov.cn/nb/2023.docx").to_json()
+    assert (report["year"], report["format"], report["agency"]) == (2023, "2021", "青川市人民政府")
+    assert report["sections"] == SIX and report["problems"] == []
+    expected = data.cells()
+    for table in expected:
+        assert report["tables"][table] == [{**c, "value": c["value"]} for c in expected[table]], table
+
+
+def test_claim_against_the_crawl_and_sections_missing(tmp_path):
+    """report_claim_mismatch: the report's 主动公开 count against the items gkwatch crawled for that year
+    (tolerance max(20, 50%) in the rulebook); report_sections_missing for a tabled report without 五/六."""
+    import storage
+    from storage.records import upsert_report
+    from tests.checkdb import check, clean_site, finding, found
+
+    db = storage.connect(tmp_path / "gk.db")
+    site = clean_site(db)
+    crawled = db.execute("SELECT count(*) FROM items WHERE agency_id = ? AND published LIKE '2025%'",
+                         [site.id]).fetchone()[0]
+    assert crawled > 0
+    claim = parse_report(seed("001").read_bytes(), "x").record()          # 「网站发布信息1389条」
+    claim.update(year=2025, published="2026-01-20")
+    upsert_report(db, site.id, None, site.url("/xxgk/nb/2025.html"), claim)
+    crawled_2024 = db.execute("SELECT count(*) FROM items WHERE agency_id = ? AND published LIKE '2024%'",
+                              [site.id]).fetchone()[0]
+    fine = {**claim, "year": 2024, "figures": {"active_disclosed": crawled_2024 + 20}}   # within tolerance
+    upsert_report(db, site.id, None, site.url("/xxgk/nb/2024.html"), fine)
+    tabled = parse_file(PINGTAN["file"], PINGTAN["url"]).record()
+    tabled.update(year=2023, sections=tabled["sections"][:4], figures={})
+    upsert_report(db, site.id, None, site.url("/xxgk/nb/2023.html"), tabled)
+    site.crawl()
+    reports = {f for f in found(check(db)) if f[0].startswith("report_")}
+    assert reports == {("report_claim_mismatch", "2025", "info"), ("report_sections_missing", "2023", "deduct")}
+    evidence = json.loads(finding(db, "report_claim_mismatch", "2025")["evidence"])
+    assert (evidence["claimed"], evidence["crawled"], evidence["tolerance"]) == (1389, crawled, 694.5)
+    missing = json.loads(finding(db, "report_sections_missing", "2023")["evidence"])["missing"]
+    assert missing == ["存在的主要问题及改进情况", "其他需要报告的事项"]
+
+
+def test_a_2019_or_later_report_without_tables_is_in_neither_format():
+    text = seed("001").read_text(encoding="utf-8").replace("宣城市商务局2015年度", "宣城市商务局2023年度", 1)
+    report = parse_report(text.encode(), "x").to_json()
+    assert (report["year"], report["format"]) == (2023, "free")
+    assert [p["kind"] for p in report["problems"]] == ["no_tables"]
+    assert "既非2021格式也非2019试行格式" in report["problems"][0]["message"]
