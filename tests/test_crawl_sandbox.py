@@ -209,3 +209,18 @@ def test_script_drawn_columns_are_read_from_their_endpoint_or_rendered(crawled):
     column_fetches = Counter(r["url"] for r in db.query(
         "SELECT url FROM fetches WHERE kind = 'column' AND status = 200 AND crawl_run_id = 1"))
     assert {url for url, n in column_fetches.items() if n > 1} == {u for u, js in scripted.items() if js == "render"}
+
+
+def test_annual_reports_are_found_parsed_and_stored(crawled):
+    db_path, manifest, _ = crawled
+    db = storage.connect(db_path)
+    stored = {(r["agency_id"], r["url"]): r for r in db.query(
+        "SELECT r.agency_id, r.url, r.year, r.format, (SELECT count(*) FROM report_cells c WHERE c.report_id = r.id) AS cells "
+        "FROM reports r")}
+    expected = {(a["id"], r["url"]): r for a in live_agencies(manifest) for r in a["reports"]}
+    assert len(expected) > 90
+    assert set(stored) == set(expected)
+    for key, report in expected.items():
+        row = stored[key]
+        assert (row["year"], row["format"]) == (report["year"], report["format"]), key
+        assert row["cells"] == sum(len(cells) for cells in report["cells"].values()), key
