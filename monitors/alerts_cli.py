@@ -6,15 +6,12 @@ import sys
 
 import click
 
+from gkwatch.clitools import UserError
+
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
 
 
-class BadInput(click.ClickException):
-    exit_code = EXIT_BAD_INPUT
-
-    def show(self, file=None):
-        click.echo(f"错误 (error): {self.message}", err=True)
 
 
 def _config(ctx):
@@ -25,7 +22,7 @@ def _config(ctx):
         try:
             config = load(None)
         except ConfigError as exc:
-            raise BadInput(str(exc))
+            raise UserError(str(exc))
     return config
 
 
@@ -36,7 +33,7 @@ def _database(db_path, config) -> str:
 
     path = database_path(db_path, config)
     if not Path(path).exists():
-        raise BadInput(f"数据库不存在 (no such database): {path}")
+        raise UserError(f"数据库不存在 (no such database): {path}")
     return path
 
 
@@ -79,13 +76,13 @@ def alert_command(ctx, urls, dry_run, digest, db_path):
     config = _config(ctx)
     subscribers = ([Subscriber(name="cli", notify=list(urls))] if urls else config.subscribers)
     if not subscribers:
-        raise BadInput("没有订阅者: 在配置中添加 [[subscribers]] 或使用 --notify URL "
+        raise UserError("没有订阅者: 在配置中添加 [[subscribers]] 或使用 --notify URL "
                        "(no subscribers: add [[subscribers]] to the config or pass --notify URL)")
     path = _database(db_path, config)
     try:
         db = storage.connect(path)
     except (RuntimeError, OSError) as exc:
-        raise BadInput(f"{path}: {exc}")
+        raise UserError(f"{path}: {exc}")
     lock = None if dry_run else try_lock(f"{path}.alert.lock")
     if not dry_run and lock is None:
         click.echo("另一个 gkwatch alert 正在运行, 本次跳过 (another alert run holds the lock; skipped)", err=True)
@@ -93,7 +90,7 @@ def alert_command(ctx, urls, dry_run, digest, db_path):
     try:
         result = run_alerts(db, path, subscribers, config.alert.datasette_url, dry_run=dry_run, digest=digest)
     except AlertConfigError as exc:
-        raise BadInput(str(exc))
+        raise UserError(str(exc))
     finally:
         if lock:
             lock.close()
@@ -131,7 +128,7 @@ def schedule_command(ctx, db_path):
     try:
         channels(config.subscribers)        # a bad notification URL stops the service from starting
     except AlertConfigError as exc:
-        raise BadInput(str(exc))
+        raise UserError(str(exc))
     path = database_path(db_path, config)
     config_path = str(config.path.resolve()) if config.path else None
     sys.exit(serve(path, config, config_path))
