@@ -103,7 +103,7 @@ def test_events_for_every_transition_escalation_included(tmp_path):
     Site(db)
 
     def run(day, severity=None, run_id=None):
-        found = [Finding("qingchuan-swj", "slow_page", "http://x/", severity, "慢", {}, "slow_page", "c")] if severity else []
+        found = [Finding("qingchuan-swj", "slow_page", "http://slow.invalid/", severity, "慢", {}, "slow_page", "c")] if severity else []
         with db.conn:
             lifecycle.apply(db.conn, day, [Outcome("slow_page", found, {"qingchuan-swj"})], run_id)
 
@@ -125,5 +125,5 @@ def test_a_large_digest_is_split(tmp_path, monkeypatch):
     db, _, _ = two_agencies(path)
     monkeypatch.setattr(alerts, "DIGEST_MAX", 1)
     sub = Subscriber(name="s", notify=["json://127.0.0.1:9/x"])
-    titles = [m["title"] for m in run_alerts(db, path, [sub], "http://d", dry_run=True).messages]
+    titles = [m["title"] for m in run_alerts(db, path, [sub], "http://datasette.invalid", dry_run=True).messages]
     assert titles == ["【政务公开监测】告警汇总：1 条变化 · 1 个机构"] * 2

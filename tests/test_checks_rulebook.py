@@ -120,7 +120,7 @@ def test_bad_rulebooks_are_refused_with_the_key_and_line(tmp_path, name, replace
     assert message.startswith(f"{path}:")
     line = re.match(rf"{re.escape(str(path))}:(\d+): ", message)
     assert line, message
-    assert 1 <= int(line.group(1)) <= len(path.read_text(encoding="utf-8").splitlines())
+    assert int(line.group(1)) in range(1, len(path.read_text(encoding="utf-8").splitlines()) + 1)
 
 
 def test_error_line_points_at_the_bad_value(tmp_path):
