@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -20,9 +18,9 @@ def metadata_for(db_path: str) -> dict:
     return metadata
 
 
-def datasette_command(db_path: str, metadata_path: str, host: str, port: int) -> list[str]:
+def datasette_args(db_path: str, metadata_path: str, host: str, port: int) -> list[str]:
     return [
-        sys.executable, "-m", "datasette", "serve", db_path,
+        "serve", db_path,
         "--metadata", metadata_path,
         "--host", host, "--port", str(port),
         "--setting", "sql_time_limit_ms", "3000",
@@ -31,10 +29,15 @@ def datasette_command(db_path: str, metadata_path: str, host: str, port: int) ->
 
 
 def run_datasette(db_path: str, host: str, port: int) -> int:
+    """Datasette in this process, so a SIGTERM or Ctrl-C stops it (no orphan server is left)."""
+    from datasette.cli import cli as datasette
+
     with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as metadata:
         json.dump(metadata_for(db_path), metadata, ensure_ascii=False)
         metadata.flush()
         try:
-            return subprocess.call(datasette_command(db_path, metadata.name, host, port))
+            datasette.main(args=datasette_args(db_path, metadata.name, host, port), prog_name="datasette",
+                           standalone_mode=False)
         except KeyboardInterrupt:
-            return 0
+            pass
+    return 0

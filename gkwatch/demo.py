@@ -11,6 +11,7 @@ import click
 
 import storage
 import storage.records
+from dashboards.serve import run_datasette
 
 from . import clock
 from .config import Config
@@ -52,7 +53,7 @@ def run_demo(config: Config, db_path: str, once: bool, port: int, sandbox_port: 
         if once:
             return 0
         click.echo(f"Datasette: http://127.0.0.1:{port}/  (Ctrl-C 退出 to stop)")
-        return subprocess.call(step + ["serve", "--db", str(db_file), "--port", str(port)])
+        return run_datasette(str(db_file), "127.0.0.1", port)
     finally:
         sandbox.stop()
 
