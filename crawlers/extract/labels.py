@@ -77,18 +77,23 @@ def labelled_fields(root, body=None, heading=None) -> dict[str, list[str]]:
 def _text_nodes(root, body, heading):
     """(collapsed text, tag of the element it belongs to) for the non-empty text nodes to read."""
     in_body = in_heading = prose_seen = False
-    for event, el in etree.iterwalk(root, events=("start", "end")):
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
         if el is body:
             in_body = event == "start"
         if el is heading:
             in_heading = event == "start"
         start = event == "start"
+        if in_body and prose_seen:  # the rest of the body is not read: do not walk into it
+            if start:
+                walker.skip_subtree()
+            continue
         if start:
             raw = el.text if isinstance(el.tag, str) else None  # not comments
         else:
             raw = el.tail
         # Whitespace-only text collapses to nothing (str.isspace and the regex's \s agree).
-        if not raw or raw.isspace() or (in_body and prose_seen):
+        if not raw or raw.isspace():
             continue
         text = collapse(raw)
         if start:
