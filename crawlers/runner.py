@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 
@@ -43,6 +44,10 @@ def run_crawl(db_path: str, agency_ids: list[str], *, full: bool, config: Config
     process.crawl("disclosure", agency=",".join(agency_ids), full="1" if full else None)
     for handler in logging.getLogger().handlers:  # the crawler has installed its own handler by now
         handler.addFilter(_one_line_errors)
+    # The loaded modules live as long as the crawl: keep the collector from rescanning them (~4 s a crawl).
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
     process.start()
 
 
