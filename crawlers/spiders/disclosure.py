@@ -164,14 +164,15 @@ class DisclosureSpider(scrapy.Spider):
             "SELECT name, url, type FROM columns WHERE agency_id = ? AND explicit = 1", [agency["id"]]))
         columns = explicit or [c.__dict__ for c in discover_columns(html, response.url, exclude={agency["homepage"]})]
         page = extract_list(html, response.url)
-        yield PageRecord(agency["id"], response.url, _latest(page.items), self.links_of(html, response.url))
+        links = self.links_of(html, response.url)
+        yield PageRecord(agency["id"], response.url, _latest(page.items), links)
         for column in columns:
             yield from self.open_column(state, column["name"], column["url"], column["type"], None, 1,
                                         explicit=bool(explicit))
         # Documents listed on the portal are fetched from their columns, and the columns are
         # fetched: check only the other links, the homepage's too (it was read just before).
         skip = {c["url"] for c in columns} | {item.url for item in page.items}
-        yield from self.check_links(state, self.links_of(html, response.url) + state.home_links, skip)
+        yield from self.check_links(state, links + state.home_links, skip)
 
     def open_column(self, state, name, url, type_, parent_url, depth, explicit=False):
         """Request a column page once; the column is stored when its page answers (a broken or
@@ -207,8 +208,9 @@ class DisclosureSpider(scrapy.Spider):
             if container:
                 items = []
             yield from self.place_columns(state, column, links, meta["depth"], container)
-            yield PageRecord(agency["id"], response.url, _latest(items), self.links_of(html, response.url))
-            yield from self.check_links(state, self.links_of(html, response.url),
+            page_links = self.links_of(html, response.url)
+            yield PageRecord(agency["id"], response.url, _latest(items), page_links)
+            yield from self.check_links(state, page_links,
                                         skip=column_urls | {item.url for item in page.items} | set(page.next_pages))
             body_columns = [link for link in links if not link.in_chrome]
             if not items and not body_columns and page.scripted and not response.meta.get("playwright"):
