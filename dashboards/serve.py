@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from pathlib import Path
 
 import yaml
 
 HERE = Path(__file__).parent
+PLUGINS = HERE / "plugins"  # cjk_search.py: the full-text tokenizer on Datasette's connections
 
 
 def metadata_for(db_path: str) -> dict:
-    """metadata.yml, its `gkwatch` database section renamed to the name Datasette gives the file."""
+    """metadata.yml, its `gkwatch` database renamed to the name Datasette gives the file (in the
+    database section and in every dashboard chart and filter), and a password if one is set."""
     metadata = yaml.safe_load((HERE / "metadata.yml").read_text(encoding="utf-8"))
-    metadata["databases"] = {Path(db_path).stem: metadata["databases"]["gkwatch"]}
+    name = Path(db_path).stem
+    metadata["databases"] = {name: metadata["databases"]["gkwatch"]}
+    for dashboard in metadata["plugins"]["datasette-dashboards"].values():
+        for part in [*dashboard.get("charts", {}).values(), *dashboard.get("filters", {}).values()]:
+            if part.get("db") == "gkwatch":
+                part["db"] = name
+    if os.environ.get("GKWATCH_PASSWORD_HASH"):
+        user = os.environ.get("GKWATCH_USER", "gkwatch")
+        metadata["plugins"]["datasette-auth-passwords"] = {
+            f"{user}_password_hash": {"$env": "GKWATCH_PASSWORD_HASH"}, "http_basic_auth": True}
     return metadata
 
 
@@ -22,6 +34,7 @@ def datasette_args(db_path: str, metadata_path: str, host: str, port: int) -> li
     return [
         "serve", db_path,
         "--metadata", metadata_path,
+        "--plugins-dir", str(PLUGINS),
         "--host", host, "--port", str(port),
         "--setting", "sql_time_limit_ms", "3000",
         "--setting", "default_page_size", "50",
