@@ -23,6 +23,7 @@ def crawl_settings(db_path: str, config: Config, full: bool, overrides: dict[str
         "GKWATCH_FULL": full,
         "GKWATCH_MAX_PAGES_PER_COLUMN": crawl.max_pages_per_column,
         "GKWATCH_FULL_WALK_DAYS": crawl.full_walk_days,
+        "GKWATCH_EXTRACT_WORKERS": crawl.extract_workers,
         "USER_AGENT": user_agent(config),
         "DOWNLOAD_DELAY": crawl.download_delay,
         "AUTOTHROTTLE_START_DELAY": max(crawl.download_delay, 0.1),
@@ -42,8 +43,12 @@ def run_crawl(db_path: str, agency_ids: list[str], *, full: bool, config: Config
     settings = crawl_settings(db_path, config, full, overrides or {})
     process = CrawlerProcess(settings)
     process.crawl("disclosure", agency=",".join(agency_ids), full="1" if full else None)
-    for handler in logging.getLogger().handlers:  # the crawler has installed its own handler by now
+    root = logging.getLogger()
+    for handler in root.handlers:  # the crawler has installed its own handler by now
         handler.addFilter(_one_line_errors)
+    # Scrapy filters at its handler: without this every debug line (one per page and per item,
+    # thousands from pdfminer) is still built before being dropped.
+    root.setLevel(settings.get("LOG_LEVEL"))
     # The loaded modules live as long as the crawl: keep the collector from rescanning them (~4 s a crawl).
     gc.collect()
     gc.freeze()

@@ -4,7 +4,7 @@
 work with `scrapy crawl disclosure -s KEY=VALUE`.
 """
 
-from gkwatch.config import Config, user_agent
+from gkwatch.config import Config, default_workers, user_agent
 
 BOT_NAME = "gkwatch"
 SPIDER_MODULES = ["crawlers.spiders"]
@@ -14,6 +14,7 @@ GKWATCH_DB = "gkwatch.db"
 GKWATCH_FULL = False
 GKWATCH_MAX_PAGES_PER_COLUMN = 200
 GKWATCH_FULL_WALK_DAYS = 7
+GKWATCH_EXTRACT_WORKERS = default_workers()  # 0: parse in the crawler's own process
 GKWATCH_PROGRESS_INTERVAL = 10.0
 USER_AGENT = user_agent(Config())
 
@@ -61,6 +62,9 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
+# A list's text needs the page's scripts and data, not its images, fonts or styles: fewer requests
+# to a fragile site and less work for Chromium.
+PLAYWRIGHT_ABORT_REQUEST = "crawlers.render.needless_request"
 PLAYWRIGHT_LAUNCH_OPTIONS = {
     "executable_path": "/usr/bin/chromium",
     "headless": True,

@@ -21,6 +21,11 @@ class ConfigError(ValueError):
     pass
 
 
+def default_workers() -> int:
+    """Processes that parse detail pages and reports: one core is the crawler's, the others (up to 4) parse."""
+    return max(0, min(4, (os.cpu_count() or 1) - 1))
+
+
 @dataclass
 class CrawlConfig:
     contact: str = "operator unknown, set crawl.contact in gkwatch.toml"
@@ -33,6 +38,7 @@ class CrawlConfig:
     obey_robots: bool = True
     max_pages_per_column: int = 200
     full_walk_days: float = 7.0
+    extract_workers: int = field(default_factory=default_workers)
 
 
 @dataclass
@@ -79,6 +85,7 @@ _CRAWL_TYPES = {
     "contact": str, "download_delay": (int, float), "concurrency_per_domain": int,
     "concurrency": int, "timeout": (int, float), "retries": int, "chromium": str,
     "obey_robots": bool, "max_pages_per_column": int, "full_walk_days": (int, float),
+    "extract_workers": int,
 }
 
 

@@ -3,6 +3,7 @@ crawl finishes the job without storing anything twice."""
 
 from __future__ import annotations
 
+import os
 import signal
 import sqlite3
 import subprocess
@@ -21,21 +22,41 @@ def stored(db_path) -> set[tuple[str, str]]:
         return set(conn.execute("SELECT agency_id, url FROM items"))
 
 
+def children(pid: int) -> list[int]:
+    """Live child processes of `pid` (the crawl's parsing workers)."""
+    found = []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                if int(stat.read().rsplit(b")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
 def test_killed_crawl_resumes_without_loss_or_duplicates(tmp_path):
     db_path = tmp_path / "gkwatch.db"
     with Sandbox(REFERENCE_DAY, port=0, slow_seconds=SLOW_SECONDS) as sandbox:
         import_registry(tmp_path, [e for e in registry_entries(sandbox.port) if e["id"] in AGENCIES], db_path)
         expected = {(a["id"], i["url"]) for a in sandbox.manifest()["agencies"] if a["id"] in AGENCIES
                     for c in a["columns"] for i in c["items"]}
-        process = subprocess.Popen([sys.executable, "-m", "gkwatch", "crawl", "--db", str(db_path), *FAST_CRAWL],
+        process = subprocess.Popen([sys.executable, "-m", "gkwatch", "crawl", "--db", str(db_path), *FAST_CRAWL,
+                                    "-s", "GKWATCH_EXTRACT_WORKERS=1"],
                                    cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and len(stored(db_path)) < 200:
             time.sleep(0.1)
+        workers = children(process.pid)
+        assert workers, "detail pages are parsed in a worker process"
         process.send_signal(signal.SIGKILL)
         process.wait()
         before = stored(db_path)
         assert 200 <= len(before) < len(expected), "the crawl was killed halfway"
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(os.path.exists(f"/proc/{pid}") for pid in workers):
+            time.sleep(0.1)
+        assert not [pid for pid in workers if os.path.exists(f"/proc/{pid}")], "workers outlive the crawl"
 
         crawl(db_path)
     after = stored(db_path)

@@ -22,10 +22,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy_playwright.page import PageMethod
 
 from crawlers.discovery import discover_columns, preview_blocks, under
-from crawlers.extract import (
-    decode_html, extract_detail, extract_json_list, extract_links, extract_list, parse_report, report_requests,
-)
+from crawlers.extract import decode_html, extract_json_list, extract_links, extract_list, report_requests
 from crawlers.items import ColumnDoneRecord, ColumnRecord, DetailRecord, ListingRecord, PageRecord, ReportRecord
+from crawlers.offload import Offload, detail_data, report_data
 from crawlers.store import store_for
 from gkwatch.clock import iso, now
 from storage import records
@@ -88,6 +87,8 @@ class DisclosureSpider(scrapy.Spider):
                          for a in spider.agencies}
         spider.started, spider.verified = iso(), False
         crawler.signals.connect(spider.verify_removals, signal=signals.spider_idle)
+        spider.offload = Offload(settings.getint("GKWATCH_EXTRACT_WORKERS"))
+        crawler.signals.connect(spider.offload.close, signal=signals.spider_closed)
         spider.requested: set[str] = set()  # fetched with GET this run
         spider.checked: set[str] = set()  # HEAD-checked links this run
         return spider
@@ -310,18 +311,16 @@ class DisclosureSpider(scrapy.Spider):
         if candidates:
             raise DontCloseSpider
 
-    def parse_detail(self, response):
+    async def parse_detail(self, response):
         state = self.arrived(response)
         meta = response.meta["gk"]
-        detail = extract_detail(_html(response), response.url)
-        data = detail.to_json()
-        data.update(content_hash=detail.content_hash)
+        data = await self.offload.run(detail_data, response.body, response.url, _content_type(response))
         yield DetailRecord(state.agency["id"], response.url, data, data.get("text") or "")
         state.known[response.url] = True
         # An annual report: parsed from this page, or from the file it attaches (「详见附件」).
         for url in report_requests({**data, "url": response.url}, meta.get("title"), meta.get("column_type")):
             if url == response.url:
-                yield self.report_record(state, response, response.url)
+                yield await self.report_record(state, response, response.url)
             else:
                 yield self.request(state, url, "report", self.parse_report_file, conditional=False,
                                    item_url=response.url)
@@ -331,13 +330,12 @@ class DisclosureSpider(scrapy.Spider):
                 yield PageRecord(state.agency["id"], response.url, None, [(attachment["title"] or "", attachment["url"])])
                 yield link
 
-    def parse_report_file(self, response):
+    async def parse_report_file(self, response):
         state = self.arrived(response)
-        yield self.report_record(state, response, response.meta["gk"]["item_url"])
+        yield await self.report_record(state, response, response.meta["gk"]["item_url"])
 
-    def report_record(self, state, response, item_url: str) -> ReportRecord:
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
-        report = parse_report(response.body, response.url, content_type).record()
+    async def report_record(self, state, response, item_url: str) -> ReportRecord:
+        report = await self.offload.run(report_data, response.body, response.url, _content_type(response))
         return ReportRecord(state.agency["id"], item_url, response.url, report)
 
     def parse_link(self, response):
@@ -362,8 +360,12 @@ def _carry(meta: dict) -> dict:
     return {key: value for key, value in meta.items() if key not in ("agency", "kind", "conditional")}
 
 
+def _content_type(response) -> str | None:
+    return response.headers.get(b"Content-Type", b"").decode("latin-1") or None
+
+
 def _html(response) -> str:
-    text, _ = decode_html(response.body, response.headers.get(b"Content-Type", b"").decode("latin-1") or None)
+    text, _ = decode_html(response.body, _content_type(response))
     return text
 
 

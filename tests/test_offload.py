@@ -1,0 +1,40 @@
+"""Detail pages and reports parsed in a worker process give exactly what the crawler's own
+process gives (the worker is a speed-up, never a different answer)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from crawlers.offload import Offload, detail_data, report_data
+
+from .conftest import REAL_PAGES
+
+EXPECTED = json.loads((REAL_PAGES / "expected.json").read_text(encoding="utf-8"))
+
+
+def in_both(function, *args) -> tuple:
+    async def run(offload):
+        try:
+            return await offload.run(function, *args)
+        finally:
+            offload.close()
+    return asyncio.run(run(Offload(1))), asyncio.run(run(Offload(0)))
+
+
+def test_a_detail_page_parsed_in_a_worker_matches_the_crawler():
+    case = next(c for c in EXPECTED["details"] if c["file"] == "nea_energy_law_detail.html")
+    body = (REAL_PAGES / case["file"]).read_bytes()
+    in_worker, in_process = in_both(detail_data, body, case["url"], "text/html")
+    assert in_worker == in_process
+    assert (in_worker["title"], in_worker["published"], in_worker["source"]) == (
+        "中华人民共和国能源法", "2024-11-09T08:25", "中国人大网")
+    assert len(in_worker["content_hash"]) == 64
+
+
+def test_an_annual_report_parsed_in_a_worker_matches_the_crawler():
+    case = next(c for c in EXPECTED["reports"] if c["file"] == "pingtan_annual_report_2023.html")
+    body = (REAL_PAGES / case["file"]).read_bytes()
+    in_worker, in_process = in_both(report_data, body, case["url"], None)
+    assert in_worker == in_process
+    assert (in_worker["year"], in_worker["format"], in_worker["title"]) == (2023, "2021", case["expect"]["title"])
