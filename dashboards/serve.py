@@ -38,6 +38,8 @@ def datasette_args(db_path: str, metadata_path: str, host: str, port: int) -> li
         "--host", host, "--port", str(port),
         "--setting", "sql_time_limit_ms", "3000",
         "--setting", "default_page_size", "50",
+        # Suggesting facets tries every column of a table page: ~2 s on 10 million items.
+        "--setting", "suggest_facets", "off",
     ]
 
 

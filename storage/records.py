@@ -324,6 +324,9 @@ def upsert_report(db: sqlite_utils.Database, agency_id: str, item_id: int | None
            json.dumps(report_json.get("figures") or {}, ensure_ascii=False),
            json.dumps(report_json.get("problems") or [], ensure_ascii=False), digest, stamp)
     with _write(db):  # atomic: the report row and all its cells, or nothing
+        # Old cells go before the report row changes, so report_totals subtracts them under the old year.
+        db.conn.execute("DELETE FROM report_cells WHERE report_id = "
+                        "(SELECT id FROM reports WHERE agency_id = ? AND url = ?)", [agency_id, url])
         db.conn.execute(
             "INSERT INTO reports (agency_id, item_id, year, title, url, published, format, media, sections, figures, "
             "problems, content_hash, parsed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -334,7 +337,6 @@ def upsert_report(db: sqlite_utils.Database, agency_id: str, item_id: int | None
             "parsed_at = excluded.parsed_at", row)
         report_id = db.conn.execute("SELECT id FROM reports WHERE agency_id = ? AND url = ?",
                                     [agency_id, url]).fetchone()[0]
-        db.conn.execute("DELETE FROM report_cells WHERE report_id = ?", [report_id])
         db.conn.executemany(
             "INSERT OR IGNORE INTO report_cells (report_id, table_name, row, col, value) VALUES (?, ?, ?, ?, ?)",
             [(report_id, *cell) for cell in cells])

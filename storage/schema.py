@@ -233,7 +233,50 @@ def _v6_search(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO items_fts (items_fts) VALUES ('rebuild')")
 
 
-MIGRATIONS: list[Migration] = [_v1_core, _v2_evidence, _v3_checks, _v4_reports, _v5_alerts, _v6_search]
+_TOTALS_COLUMNS = "year, level, table_name, row, col, reports, value"
+_TOTALS_OF_ALL_CELLS = (
+    "SELECT r.year, ifnull(a.level, ''), c.table_name, c.row, c.col, count(*), total(c.value) "
+    "FROM report_cells c JOIN reports r ON r.id = c.report_id JOIN agencies a ON a.id = r.agency_id "
+    "WHERE r.year IS NOT NULL GROUP BY 1, 2, 3, 4, 5"
+)
+
+
+def _v7_serving(db: sqlite_utils.Database) -> None:
+    """What Datasette's pages and the dashboards need at national scale (benchmarks/serve): indexes for
+    the table pages' sort orders and facets, and ``report_totals``, every annual-report cell summed
+    by year and level, kept in step with ``report_cells`` by triggers (the 年报 dashboard's charts
+    would otherwise sum millions of cells on every view)."""
+    db.execute("CREATE INDEX items_published ON items (published)")
+    db.execute("CREATE INDEX columns_type ON columns (type)")
+    db.execute("CREATE INDEX columns_js ON columns (js)")
+    db.execute("CREATE INDEX fetches_status ON fetches (status)")
+    db.execute("CREATE INDEX reports_year_published ON reports (year, published)")
+    db.execute("CREATE TABLE report_totals (year INTEGER NOT NULL, level TEXT NOT NULL, table_name TEXT NOT NULL, "
+               "row TEXT NOT NULL, col TEXT NOT NULL, reports INTEGER NOT NULL, value REAL NOT NULL, "
+               "PRIMARY KEY (table_name, col, row, year, level))")
+    db.execute(
+        "CREATE TRIGGER report_totals_ai AFTER INSERT ON report_cells BEGIN "
+        f"INSERT INTO report_totals ({_TOTALS_COLUMNS}) "
+        "SELECT r.year, ifnull(a.level, ''), new.table_name, new.row, new.col, 1, ifnull(new.value, 0) "
+        "FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE r.id = new.report_id AND r.year IS NOT NULL "
+        "ON CONFLICT (table_name, col, row, year, level) DO UPDATE SET reports = reports + 1, "
+        "value = value + excluded.value; END")
+    db.execute(
+        "CREATE TRIGGER report_totals_ad AFTER DELETE ON report_cells BEGIN "
+        "UPDATE report_totals SET reports = reports - 1, value = value - ifnull(old.value, 0) "
+        "WHERE (table_name, col, row, year, level) = (SELECT old.table_name, old.col, old.row, r.year, "
+        "ifnull(a.level, '') FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE r.id = old.report_id); "
+        "DELETE FROM report_totals WHERE table_name = old.table_name AND col = old.col AND row = old.row "
+        "AND reports = 0; END")
+    # An agency moved to another level (a registry edit) is rare: recount everything then.
+    db.execute(
+        "CREATE TRIGGER report_totals_level AFTER UPDATE OF level ON agencies WHEN old.level IS NOT new.level "
+        f"BEGIN DELETE FROM report_totals; INSERT INTO report_totals ({_TOTALS_COLUMNS}) {_TOTALS_OF_ALL_CELLS}; END")
+    db.execute(f"INSERT INTO report_totals ({_TOTALS_COLUMNS}) {_TOTALS_OF_ALL_CELLS}")
+
+
+MIGRATIONS: list[Migration] = [_v1_core, _v2_evidence, _v3_checks, _v4_reports, _v5_alerts, _v6_search,
+                               _v7_serving]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -254,6 +254,38 @@ def test_upsert_report_replaces_cells_and_feeds_the_wide_views(tmp_path, pingtan
     assert active == [(77, 470)]
 
 
+def test_report_totals_follow_every_change_of_cells_year_and_level(tmp_path, pingtan):
+    """report_totals (what the 年报 dashboard sums) equals summing report_cells afresh after each change:
+    a new report, its cells replaced, its year changed, its agency moved to another level."""
+    import storage
+    from storage.records import upsert_report
+    from tests.checkdb import clean_site
+
+    db = storage.connect(tmp_path / "gk.db")
+    site = clean_site(db)
+    fresh_sum = ("SELECT r.year, a.level, c.table_name, c.row, c.col, count(*), total(c.value) FROM report_cells c "
+                 "JOIN reports r ON r.id = c.report_id JOIN agencies a ON a.id = r.agency_id "
+                 "GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5")
+    totals = ("SELECT year, level, table_name, row, col, reports, value FROM report_totals "
+              "ORDER BY 1, 2, 3, 4, 5")
+    record = parse_file(PINGTAN["file"], PINGTAN["url"]).record()
+    upsert_report(db, site.id, None, PINGTAN["url"], record)
+    upsert_report(db, site.id, None, site.url("/nb/2022.html"), {**record, "year": 2022})
+    assert db.execute(totals).fetchall() == db.execute(fresh_sum).fetchall()
+    assert db.execute("SELECT reports, value FROM report_totals WHERE table_name = 'requests' AND year = 2023 "
+                      "AND row = '三、本年度办理结果/（七）总计' AND col = '申请人情况/总计'").fetchall() == [(1, 81.0)]
+
+    record["tables"]["requests"] = record["tables"]["requests"][:7]
+    upsert_report(db, site.id, None, PINGTAN["url"], {**record, "year": 2021})
+    assert db.execute(totals).fetchall() == db.execute(fresh_sum).fetchall()
+    assert db.execute("SELECT DISTINCT year FROM report_totals ORDER BY 1").fetchall() == [(2021,), (2022,)]
+
+    db.execute("UPDATE agencies SET level = '省' WHERE id = ?", [site.id])
+    db.conn.commit()
+    assert db.execute(totals).fetchall() == db.execute(fresh_sum).fetchall()
+    assert {level for (level,) in db.execute("SELECT DISTINCT level FROM report_totals")} == {"省"}
+
+
 def test_cli_extract_report_prints_the_contract():
     result = run_gkwatch("extract", "report", REAL / PINGTAN["file"], "--url", PINGTAN["url"])
     assert result.returncode == 0, result.stderr
