@@ -1,6 +1,6 @@
 """Time `gkwatch crawl` on the sandbox next to bare Scrapy fetching and parsing the same pages.
 
-    python benchmarks/crawl/run.py [--runs 3] [--compare OTHER_CHECKOUT] [--port N] [--no-pin] [--keep]
+    python benchmarks/crawl/run.py [--runs 3] [--compare OTHER_CHECKOUT] [--port N] [--pin | --no-pin] [--keep]
 
 Starts the sandbox (`gkwatch sandbox serve --slow-seconds 0`) in a separate process, then, per run:
 imports the sandbox registry into a fresh database, runs `gkwatch crawl` in a subprocess (the test
@@ -9,8 +9,10 @@ table every URL it fetched with GET (robots.txt and HEAD link checks left out), 
 `bare.py` (Scrapy + lxml: parse each page, pull its links; no pipelines, no database) on exactly
 those URLs with the same concurrency settings, against the same sandbox.
 
-On a machine with 2+ cores the sandbox (and this script) is pinned to the last core and both
-crawlers to the others, so that the server takes the same share of the machine in both runs.
+With 3+ cores (or ``--pin``) the sandbox (and this script) is pinned to the last core and both
+crawlers to the others, so that the server takes the same share of the machine in both runs. On 2
+cores that would leave the crawlers one core, and gkwatch's parsing worker (crawl.extract_workers)
+none of its own, so by default nothing is pinned there: every process shares both cores.
 
 Reports per crawler: wall time (process start to exit), pages/s, items/s, CPU time, peak RSS; the
 ratio is gkwatch/bare pages/s over the same GET pages (= bare wall / gkwatch wall). Medians of the
@@ -320,12 +322,16 @@ def main() -> int:
     parser.add_argument("--compare", type=Path, metavar="DIR", action="append", default=[],
                         help="also crawl with the gkwatch of another checkout (e.g. before a change), same sandbox;"
                              " repeatable")
-    parser.add_argument("--no-pin", action="store_true", help="do not pin the sandbox and crawlers to cores")
+    pinning = parser.add_mutually_exclusive_group()
+    pinning.add_argument("--pin", action="store_true",
+                         help="sandbox on the last core, crawlers on the others (default with 3+ cores)")
+    pinning.add_argument("--no-pin", dest="pin", action="store_false", help="pin nothing")
+    parser.set_defaults(pin=None)
     parser.add_argument("--keep", action="store_true", help="keep the work directory (databases, logs)")
     args = parser.parse_args()
 
     cores = sorted(os.sched_getaffinity(0))
-    pin = len(cores) >= 2 and not args.no_pin
+    pin = len(cores) >= 3 if args.pin is None else args.pin and len(cores) >= 2
     server_cpus, crawler_cpus = ({cores[-1]}, set(cores[:-1])) if pin else (None, None)
     compare = {f"{n + 1}:{path.resolve().name}": path.resolve() for n, path in enumerate(args.compare)}
     port = args.port or free_port()
