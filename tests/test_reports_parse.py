@@ -371,3 +371,115 @@ def test_a_2019_or_later_report_without_tables_is_in_neither_format():
     assert (report["year"], report["format"]) == (2023, "free")
     assert [p["kind"] for p in report["problems"]] == ["no_tables"]
     assert "既非2021格式也非2019试行格式" in report["problems"][0]["message"]
+
+
+def test_streamed_report_contents_find_what_loading_every_cell_found(tmp_path, monkeypatch):
+    """report_contents streams each chosen report's cells into judge() and counts the crawl in one
+    grouped pass; its findings are exactly those of loading every report's cells at once (ORDER BY
+    cell id), choosing copies by a per-report count(*) and counting the crawl agency by agency."""
+    import dataclasses
+
+    import storage
+    from crawlers.extract.reports import judge
+    from monitors import rulebook
+    from monitors.checks import Context, prepare
+    from monitors.checks import reports as module
+    from storage.records import upsert_report
+    from tests.checkdb import AS_OF, clean_site
+
+    db = storage.connect(tmp_path / "gk.db")
+    sites = [clean_site(db), clean_site(db, kind="政府", level="县", id="qingchuan-gov", name="青川县人民政府")]
+    record = parse_file(PINGTAN["file"], PINGTAN["url"]).record()
+    broken = json.loads(json.dumps(record))
+    for cell in broken["tables"]["requests"]:
+        if cell["row"].endswith("（七）总计") and cell["col"] == "申请人情况/自然人":
+            cell["value"] = 82
+        if cell["row"] == "三、本年度办理结果/（一）予以公开" and cell["col"].endswith("/商业企业"):
+            cell["value"] = -1.5
+    for cell in broken["tables"]["review_litigation"][:3]:
+        cell["value"] = (cell["value"] or 0) + 7
+    fewer = {**broken, "tables": {t: rows[: len(rows) // 2] for t, rows in broken["tables"].items()}}
+    claim = parse_report(seed("001").read_bytes(), "x").record()
+    for site in sites:
+        # 2023: the full copy beats an earlier URL with fewer cells; 2022: equal copies, earliest URL wins
+        upsert_report(db, site.id, None, site.url("/nb/2023-a.html"), {**fewer, "year": 2023, "published": "2024-01-10"})
+        upsert_report(db, site.id, None, site.url("/nb/2023-b.html"), {**broken, "year": 2023, "published": "2024-01-10"})
+        upsert_report(db, site.id, None, site.url("/nb/2022-b.html"), {**record, "year": 2022, "published": "2023-01-10"})
+        upsert_report(db, site.id, None, site.url("/nb/2022-a.html"), {**broken, "year": 2022, "published": "2023-01-10"})
+        upsert_report(db, site.id, None, site.url("/nb/2025.html"), {**claim, "year": 2025, "published": "2026-01-20"})
+        upsert_report(db, site.id, None, site.url("/nb/2024.html"),
+                      {**record, "year": 2024, "sections": record["sections"][:4], "published": "2025-01-20",
+                       "figures": {"active_disclosed": 3}})
+        site.crawl()
+    # re-parsed later: the 2023-a copy's cells now come after every other report's
+    upsert_report(db, sites[0].id, None, sites[0].url("/nb/2022-a.html"), {**broken, "year": 2022, "published": "2023-01-10"})
+    # cells not written together (not by upsert_report): every other cell of one report moved to the end
+    split = db.execute("SELECT id FROM reports WHERE url = ?", [sites[1].url("/nb/2023-b.html")]).fetchone()[0]
+    db.execute("UPDATE report_cells SET id = id + 1000000 WHERE report_id = ? AND id % 2 = 0", [split])
+    db.conn.commit()
+
+    def loaded_reports(ctx, tables=True):
+        rows = ctx.q("""
+            SELECT r.id, r.agency_id, r.year, r.url, r.title, r.format, r.sections, r.figures,
+                   (SELECT count(*) FROM report_cells c WHERE c.report_id = r.id) AS cells
+            FROM reports r WHERE r.agency_id IN (SELECT id FROM temp._rep_ag) AND r.year IS NOT NULL
+              AND (r.published IS NULL OR r.published <= :day)
+            ORDER BY r.agency_id, r.year, cells DESC, r.url""", {"day": ctx.day}) if ctx.fresh and not \
+            ctx.table("_rep_ag", "id TEXT PRIMARY KEY", [(a,) for a in sorted(ctx.fresh)]) else []
+        chosen = {}
+        for row in rows:
+            chosen.setdefault((row["agency_id"], row["year"]), {
+                "id": row["id"], "url": row["url"], "title": row["title"], "format": row["format"],
+                "sections": json.loads(row["sections"] or "[]"), "figures": json.loads(row["figures"] or "{}"),
+                "tables": {}})
+        ids = {r["id"]: r for r in chosen.values()}
+        for cell in ctx.q("SELECT report_id, table_name, row, col, value FROM report_cells ORDER BY id"):
+            if cell["report_id"] in ids:
+                value = cell["value"]
+                value = int(value) if value is not None and float(value).is_integer() else value
+                ids[cell["report_id"]]["tables"].setdefault(cell["table_name"], []).append(
+                    {"row": cell["row"], "col": cell["col"], "value": value})
+        return chosen
+
+    def judged_one_by_one(ctx, reports):
+        return {r["id"]: {p["kind"]: p for p in judge(r)} for r in reports.values() if judge(r)}
+
+    def crawled_agency_by_agency(ctx, agency_ids):
+        out = {}
+        for agency_id in sorted(agency_ids):
+            first = ctx.q("SELECT min(i.published) AS d FROM items i LEFT JOIN columns c ON c.id = i.column_id "
+                          "WHERE i.agency_id = ? AND i.published IS NOT NULL "
+                          "AND coalesce(c.type, '') != 'annual_report'", [agency_id])[0]["d"]
+            counts = {int(r["y"]): r["n"] for r in ctx.q(
+                "SELECT substr(published, 1, 4) AS y, count(*) AS n FROM items WHERE agency_id = ? "
+                "AND published IS NOT NULL GROUP BY y", [agency_id])}
+            out[agency_id] = (first, counts)
+        return out
+
+    def contents():
+        ctx = Context(conn=db.conn, as_of=AS_OF, rulebook=rulebook.default())
+        prepare(ctx)
+        claims = {a for (a, _), r in module.parsed_reports(ctx).items() if "active_disclosed" in r["figures"]}
+        crawled = module._crawled_per_year(ctx, claims)
+        assert crawled == crawled_agency_by_agency(ctx, claims) and len(crawled) == 2
+        streamed = module.judged_reports(ctx, module.parsed_reports(ctx))
+        assert streamed == judged_one_by_one(ctx, loaded_reports(ctx)) and len(streamed) == 4
+        def without_tables(reports):
+            return {key: {f: v for f, v in report.items() if f != "tables"} for key, report in reports.items()}
+        assert without_tables(module.parsed_reports(ctx)) == without_tables(loaded_reports(ctx))
+        return [dataclasses.asdict(f) for o in module.report_contents(ctx) for f in o.findings]
+
+    fast = contents()
+    with monkeypatch.context() as m:
+        m.setattr(module, "parsed_reports", loaded_reports)
+        m.setattr(module, "judged_reports", judged_one_by_one)
+        m.setattr(module, "_crawled_per_year", crawled_agency_by_agency)
+        slow = contents()
+    assert fast == slow
+    kinds = {(f["agency_id"], f["check"], f["subject"]) for f in fast}
+    for site in sites:
+        assert {(site.id, c, y) for c, y in [("report_balance", "2023"), ("report_sum_mismatch", "2023"),
+                                               ("report_impossible_value", "2023"), ("report_balance", "2022"),
+                                               ("report_claim_mismatch", "2025"),
+                                               ("report_sections_missing", "2024")]} <= kinds
+    assert all(f["evidence"]["urls"] for f in fast)

@@ -108,57 +108,121 @@ CONTENT_CHECKS = ("report_balance", "report_sections_missing", "report_sum_misma
 
 def parsed_reports(ctx: Context) -> dict[tuple[str, int], dict]:
     """(agency id, year) → the parsed report to judge, published by ``ctx.as_of``: of several copies
-    (a page saying 「详见附件」 and its PDF), the one with most table cells, then the earliest URL."""
+    (a page saying 「详见附件」 and its PDF), the one with most table cells, then the earliest URL.
+    Without its cells: ``judged_reports`` streams them."""
     import json
 
     if not ctx.fresh:
         return {}
     ctx.table("_rep_ag", "id TEXT PRIMARY KEY", [(a,) for a in sorted(ctx.fresh)])
-    rows = ctx.q("""
-        SELECT r.id, r.agency_id, r.year, r.url, r.title, r.format, r.sections, r.figures,
-               (SELECT count(*) FROM report_cells c WHERE c.report_id = r.id) AS cells
+    rows = ctx.conn.execute("""
+        SELECT r.id, r.agency_id, r.year, r.url, r.title, r.format, r.sections, r.figures
         FROM reports r WHERE r.agency_id IN (SELECT id FROM temp._rep_ag) AND r.year IS NOT NULL
-          AND (r.published IS NULL OR r.published <= :day)
-        ORDER BY r.agency_id, r.year, cells DESC, r.url""", {"day": ctx.day})
-    chosen: dict[tuple[str, int], dict] = {}
+          AND (r.published IS NULL OR r.published <= :day)""", {"day": ctx.day}).fetchall()
+    by_key: dict[tuple[str, int], list[tuple]] = {}
     for row in rows:
-        key = (row["agency_id"], row["year"])
-        if key not in chosen:
-            chosen[key] = {"id": row["id"], "url": row["url"], "title": row["title"], "format": row["format"],
-                           "sections": json.loads(row["sections"] or "[]"),
-                           "figures": json.loads(row["figures"] or "{}"), "tables": {}}
-    ids = {r["id"]: r for r in chosen.values()}
-    ctx.table("_rep_ids", "id INTEGER PRIMARY KEY", [(i,) for i in sorted(ids)])
-    for cell in ctx.q("SELECT report_id, table_name, row, col, value FROM report_cells "
-                      "WHERE report_id IN (SELECT id FROM temp._rep_ids) ORDER BY id"):
-        value = cell["value"]
-        if value is not None and float(value).is_integer():
-            value = int(value)
-        ids[cell["report_id"]]["tables"].setdefault(cell["table_name"], []).append(
-            {"row": cell["row"], "col": cell["col"], "value": value})
+        by_key.setdefault((row[1], row[2]), []).append(row)
+    # Cells are counted only where copies compete (most reports have one copy per year).
+    counts: dict[int, int] = {}
+    contested = [row[0] for group in by_key.values() if len(group) > 1 for row in group]
+    for report_id in contested:
+        counts[report_id] = ctx.conn.execute("SELECT count(*) FROM report_cells WHERE report_id = ?",
+                                             [report_id]).fetchone()[0]
+    chosen: dict[tuple[str, int], dict] = {}
+    for key in sorted(by_key):
+        group = by_key[key]
+        row = group[0] if len(group) == 1 else min(group, key=lambda r: (-counts[r[0]], r[3]))
+        chosen[key] = {"id": row[0], "url": row[3], "title": row[4], "format": row[5],
+                       "sections": json.loads(row[6] or "[]"), "figures": json.loads(row[7] or "{}")}
     return chosen
+
+
+def _stream_tables(ctx: Context, report_ids: list[int]):
+    """(report id, its tables in ``Report.to_json()`` shape, cells in stored order) for each of
+    ``report_ids`` that has cells, one report at a time. A report may come more than once: its last
+    one is complete."""
+    ctx.table("_rep_ids", "id INTEGER PRIMARY KEY", [(i,) for i in report_ids])
+    cursor = ctx.conn.cursor()
+    cursor.row_factory = None
+    # One sequential pass in cell id (= stored, parse) order: a report's cells are stored together by
+    # storage.records.upsert_report, so they come as one run. A report whose cells come in several
+    # runs (not written by upsert_report) is read again on its own at the end.
+    cursor.execute("SELECT report_id, table_name, row, col, value FROM report_cells NOT INDEXED "
+                   "WHERE report_id IN (SELECT id FROM temp._rep_ids) ORDER BY id")
+    current, tables = None, {}
+    seen, split = set(), set()
+    while True:
+        batch = cursor.fetchmany(20000)
+        if not batch:
+            break
+        for report_id, table_name, row, col, value in batch:
+            if report_id != current:
+                if current is not None:
+                    yield current, tables
+                    seen.add(current)
+                if report_id in seen:
+                    split.add(report_id)
+                current, tables = report_id, {}
+            if value is not None and float(value).is_integer():
+                value = int(value)
+            tables.setdefault(table_name, []).append({"row": row, "col": col, "value": value})
+    if current is not None:
+        yield current, tables
+    for report_id in sorted(split):
+        tables = {}
+        for table_name, row, col, value in ctx.conn.execute(
+                "SELECT table_name, row, col, value FROM report_cells WHERE report_id = ? ORDER BY id", [report_id]):
+            if value is not None and float(value).is_integer():
+                value = int(value)
+            tables.setdefault(table_name, []).append({"row": row, "col": col, "value": value})
+        yield report_id, tables
+
+
+def judged_reports(ctx: Context, reports: dict[tuple[str, int], dict]) -> dict[int, dict[str, dict]]:
+    """report id → {problem kind: ``crawlers.extract.reports.judge`` problem} for the chosen
+    ``reports`` (``parsed_reports(ctx)``) with any problem; a later problem of a kind
+    replaces an earlier one. Cells are streamed report by report, never all held at once."""
+    from crawlers.extract.reports import judge
+
+    judged: dict[int, dict[str, dict]] = {}
+    for report_id, tables in _stream_tables(ctx, sorted(r["id"] for r in reports.values())):
+        problems = judge({"tables": tables})
+        if problems:
+            judged[report_id] = {p["kind"]: p for p in problems}
+        else:
+            judged.pop(report_id, None)
+    return judged
 
 
 def _crawled_per_year(ctx: Context, agency_ids: set[str]) -> dict[str, tuple[str | None, dict[int, int]]]:
     """agency id → (earliest dated item outside its 年报 column, items published per year) as crawled."""
     out: dict[str, tuple[str | None, dict[int, int]]] = {}
+    cursor = ctx.conn.cursor()
+    cursor.row_factory = None
     for agency_id in sorted(agency_ids):
-        # Back-years' reports migrated onto a new site are old documents, not crawl coverage.
-        first = ctx.q("SELECT min(i.published) AS d FROM items i LEFT JOIN columns c ON c.id = i.column_id "
-                      "WHERE i.agency_id = ? AND i.published IS NOT NULL AND coalesce(c.type, '') != 'annual_report'",
-                      [agency_id])[0]["d"]
-        counts = {int(r["y"]): r["n"] for r in ctx.q(
-            "SELECT substr(published, 1, 4) AS y, count(*) AS n FROM items WHERE agency_id = ? "
-            "AND published IS NOT NULL GROUP BY y", [agency_id])}
+        # One query per agency through its (agency_id, url) index: per year the item count and the
+        # earliest date of an item outside a 年报 column (back-years' reports migrated onto a new
+        # site are old documents, not crawl coverage). A single grouped query over all agencies
+        # measured slower (a temp B-tree over every item).
+        first, counts = None, {}
+        for year, n, earliest in cursor.execute(
+                "SELECT substr(i.published, 1, 4), count(*), "
+                "min(CASE WHEN coalesce(c.type, '') != 'annual_report' THEN i.published END) "
+                "FROM items i LEFT JOIN columns c ON c.id = i.column_id "
+                "WHERE i.agency_id = ? AND i.published IS NOT NULL GROUP BY 1", [agency_id]).fetchall():
+            counts[int(year)] = n
+            if earliest is not None and (first is None or earliest < first):
+                first = earliest
         out[agency_id] = (first, counts)
     return out
 
 
 def report_contents(ctx: Context) -> list[Outcome]:
-    from crawlers.extract.reports import SECTIONS, judge
+    from crawlers.extract.reports import SECTIONS
 
     outcomes = {name: Outcome(name, evaluated=set(ctx.fresh)) for name in CONTENT_CHECKS}
     reports = parsed_reports(ctx)
+    judged = judged_reports(ctx, reports)
     claims = {a for (a, _), r in reports.items() if "active_disclosed" in r["figures"]}
     crawled = _crawled_per_year(ctx, claims)
 
@@ -172,7 +236,7 @@ def report_contents(ctx: Context) -> list[Outcome]:
             spec["rule"], spec["citation"]))
 
     for (agency_id, year), report in sorted(reports.items()):
-        problems = {p["kind"]: p for p in judge(report)}
+        problems = judged.get(report["id"], {})
         if "balance" in problems:
             p = problems["balance"]
             add(agency_id, "report_balance", year, report, p["message"], columns=p["columns"], detail=p["detail"])
