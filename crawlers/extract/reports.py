@@ -606,7 +606,11 @@ def judge(report_json: dict) -> list[dict]:
         # outcome rows add up to （七）总计, per column
         if total:
             outcome = [r for r in req if r.startswith(RESULT) and r != total]
-            leaves = [r for r in outcome if not any(o != r and o.startswith(r + "/") for o in outcome)]
+            parents = set()  # every row path that has a row below it
+            for o in outcome:
+                parts = o.split("/")
+                parents.update("/".join(parts[:k]) for k in range(1, len(parts)))
+            leaves = [r for r in outcome if r not in parents]
             for col in req[total]:
                 stated = req[total].get(col)
                 vals = [req[r].get(col) for r in leaves if req[r].get(col) is not None]
