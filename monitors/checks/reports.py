@@ -163,19 +163,22 @@ def _stream_tables(ctx: Context, report_ids: list[int]):
                 if report_id in seen:
                     split.add(report_id)
                 current, tables = report_id, {}
-            if value is not None and float(value).is_integer():
-                value = int(value)
-            tables.setdefault(table_name, []).append({"row": row, "col": col, "value": value})
+            tables.setdefault(table_name, []).append(_cell(row, col, value))
     if current is not None:
         yield current, tables
     for report_id in sorted(split):
         tables = {}
         for table_name, row, col, value in ctx.conn.execute(
                 "SELECT table_name, row, col, value FROM report_cells WHERE report_id = ? ORDER BY id", [report_id]):
-            if value is not None and float(value).is_integer():
-                value = int(value)
-            tables.setdefault(table_name, []).append({"row": row, "col": col, "value": value})
+            tables.setdefault(table_name, []).append(_cell(row, col, value))
         yield report_id, tables
+
+
+def _cell(row: str, col: str, value: float | None) -> dict:
+    """A stored cell as the parser gave it: whole numbers are ints (3, not 3.0, in evidence)."""
+    if value is not None and float(value).is_integer():
+        value = int(value)
+    return {"row": row, "col": col, "value": value}
 
 
 def judged_reports(ctx: Context, reports: dict[tuple[str, int], dict]) -> dict[int, dict[str, dict]]:
