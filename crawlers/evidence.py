@@ -14,6 +14,8 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from storage import records
+
 
 def evidence_dir(db_path: str | Path) -> Path:
     return Path(f"{db_path}.evidence")
@@ -39,6 +41,12 @@ def store(root: Path, url: str, status: int, headers: list[tuple[str, str]], bod
         tmp.write_bytes(buffer.getvalue())
         tmp.replace(path)  # atomic: a crash never leaves half a record under the final name
     return digest, relative
+
+
+def keep(db, root: Path, url: str, headers: list[tuple[str, str]], body: bytes, page: dict) -> None:
+    """A page's response kept as evidence and its row in ``pages`` (a write, on the crawl's writer)."""
+    digest, path = store(root, url, 200, headers, body)
+    records.save_page(db, {**page, "content_hash": digest, "warc_path": path})
 
 
 def load(root: Path, relative: str) -> tuple[list[tuple[str, str]], bytes]:

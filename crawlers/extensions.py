@@ -10,7 +10,8 @@ from twisted.internet import task
 
 from storage import records
 
-from .store import store_for
+from .store import close_writer, store_for, writer_for
+from .writer import counts as writer_counts
 
 
 class CrawlRunExtension:
@@ -43,7 +44,13 @@ class CrawlRunExtension:
             "errors": stats.get_value("gkwatch/fetch/error", 0),
         }
 
+    def take_writer_counts(self, found: dict[str, int]) -> None:
+        """Items seen and new are known where they are stored: in the writer process."""
+        for key, value in found.items():
+            self.crawler.stats.set_value(key, value)
+
     def report(self, spider):
+        self.take_writer_counts(writer_for(self.crawler).call(writer_counts))
         counts = self.counts()
         done = len(spider.agencies) - spider.agencies_in_progress()
         print(
@@ -56,5 +63,7 @@ class CrawlRunExtension:
         if self.progress and self.progress.running:
             self.progress.stop()
         status = "finished" if reason == "finished" else f"stopped: {reason}"
+        # Every record and fetch is stored before the run is called finished.
+        self.take_writer_counts(close_writer(self.crawler))
         records.finish_crawl_run(store_for(self.crawler), self.crawler._gkwatch_run_id, status,
                                  self.counts(), self.crawler.stats.get_stats())

@@ -13,10 +13,11 @@ import time
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Headers
 
+from gkwatch.clock import iso
 from storage import records
 
 from . import evidence
-from .store import run_id_for, store_for
+from .store import run_id_for, store_for, writer_for
 
 
 def gk(request) -> dict:
@@ -47,20 +48,17 @@ class ConditionalRequestMiddleware:
         meta = gk(request)
         if not meta.get("conditional") or request.meta.get("playwright"):
             return response
-        db = store_for(self.crawler)
         if response.status == 304:
-            state = records.page_state(db, request.url)
+            state = records.page_state(store_for(self.crawler), request.url)
             if not state or not state["warc_path"]:
                 return response
             headers, body = evidence.load(self.root, state["warc_path"])
             return response.replace(status=200, body=body, headers=Headers(headers), flags=["cached"])
         if response.status == 200:
             headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
-            digest, path = evidence.store(self.root, response.url, 200, headers, response.body)
-            records.save_page(db, {
+            writer_for(self.crawler).submit(evidence.keep, self.root, response.url, headers, response.body, {
                 "url": request.url, "agency_id": meta.get("agency"), "kind": meta.get("kind"),
                 "etag": _header(response, b"ETag"), "last_modified": _header(response, b"Last-Modified"),
-                "content_hash": digest, "warc_path": path,
             })
         return response
 
@@ -99,8 +97,8 @@ class FetchLogMiddleware:
         if elapsed is None:
             elapsed = time.monotonic() - request.meta.get("gk_started", time.monotonic())
         meta = gk(request)
-        records.record_fetch(store_for(self.crawler), {
-            "crawl_run_id": run_id_for(self.crawler), "agency_id": meta.get("agency"),
+        writer_for(self.crawler).submit(records.record_fetch, {
+            "fetched_at": iso(), "crawl_run_id": run_id_for(self.crawler), "agency_id": meta.get("agency"),
             "url": request.url, "method": request.method,
             "kind": meta.get("kind") or ("robots" if request.url.endswith("/robots.txt") else None),
             "status": status, "error": error, "elapsed_ms": round(elapsed * 1000), "bytes": size,

@@ -8,11 +8,10 @@ The functions sent to a worker are pure: bytes in, JSON-ready data out.
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import multiprocessing
-import signal
 from concurrent.futures import ProcessPoolExecutor
 
+from crawlers.children import die_with_parent
 from crawlers.extract import decode_html, extract_detail, parse_report
 
 
@@ -22,7 +21,7 @@ class Offload:
     def __init__(self, workers: int):
         # spawn: a fork would copy the reactor, the browser's pipes and open SQLite handles.
         self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_die_with_parent) if workers else None
+                                        initializer=die_with_parent) if workers else None
 
     async def run(self, function, *args):
         if self.pool is None:
@@ -32,15 +31,6 @@ class Offload:
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _die_with_parent() -> None:
-    """A worker holds both ends of its task pipe, so it would wait forever for a crawler killed
-    with SIGKILL: have Linux end it with its parent."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # not Linux: an orphaned worker ends when the machine does
 
 
 def detail_data(body: bytes, url: str, content_type: str | None) -> dict:

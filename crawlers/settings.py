@@ -55,11 +55,15 @@ EXTENSIONS = {
 
 # JavaScript-drawn lists: only requests with meta["playwright"] go through the browser.
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "crawlers.render.OnDemandPlaywrightHandler",
+    "https": "crawlers.render.OnDemandPlaywrightHandler",
 }
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
+# Playwright on an event loop of its own, in a thread: after each message from its driver it
+# waits for the loop's ready queue to empty (up to 100 turns), which on the crawl's busy loop
+# held a render back until the rest of the crawl was done (13 s in the sandbox benchmark).
+_PLAYWRIGHT_THREADED_LOOP = True
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 # A list's text needs the page's scripts and data, not its images, fonts or styles: fewer requests

@@ -1,4 +1,6 @@
-"""One storage handle per crawler, shared by the spider, middlewares, pipeline and extensions."""
+"""The crawl's storage, shared by the spider, middlewares, pipeline and extensions: a connection
+for reads (and the crawl run's own row) in the crawler, and the writer process every page's,
+fetch's and record's writes go through."""
 
 from __future__ import annotations
 
@@ -6,12 +8,32 @@ import sqlite_utils
 
 import storage
 
+from .writer import StorageWriter, counts
+
 
 def store_for(crawler) -> sqlite_utils.Database:
     db = crawler.__dict__.get("_gkwatch_db")
     if db is None:
         db = crawler._gkwatch_db = storage.connect(crawler.settings.get("GKWATCH_DB"))
     return db
+
+
+def writer_for(crawler) -> StorageWriter:
+    writer = crawler.__dict__.get("_gkwatch_writer")
+    if writer is None:
+        store_for(crawler)  # the schema is upgraded before the writer opens its connection
+        writer = crawler._gkwatch_writer = StorageWriter(crawler.settings.get("GKWATCH_DB"))
+    return writer
+
+
+def close_writer(crawler) -> dict[str, int]:
+    """Apply and commit every write still queued (the crawl is over); the writer's counts."""
+    writer = crawler.__dict__.pop("_gkwatch_writer", None)
+    if writer is None:
+        return {}
+    found = writer.call(counts)
+    writer.close()
+    return found
 
 
 def run_id_for(crawler) -> int | None:

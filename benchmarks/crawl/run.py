@@ -1,8 +1,10 @@
 """Time `gkwatch crawl` on the sandbox next to bare Scrapy fetching and parsing the same pages.
 
-    python benchmarks/crawl/run.py [--runs 3] [--compare OTHER_CHECKOUT] [--port N] [--pin | --no-pin] [--keep]
+    python benchmarks/crawl/run.py [--runs 3] [--warmup 1] [--compare OTHER_CHECKOUT] [--port N] [--pin | --no-pin] [--keep]
 
-Starts the sandbox (`gkwatch sandbox serve --slow-seconds 0`) in a separate process, then, per run:
+Starts the sandbox (`gkwatch sandbox serve --slow-seconds 0`) in a separate process and crawls it
+once untimed (``--warmup``): the sandbox makes each PDF on its first request and keeps it, so a
+first crawl would pay for the server's work that later ones do not. Then, per run:
 imports the sandbox registry into a fresh database, runs `gkwatch crawl` in a subprocess (the test
 suite's FAST_CRAWL settings without its tiny download timeout), takes from that crawl's `fetches`
 table every URL it fetched with GET (robots.txt and HEAD link checks left out), and runs
@@ -318,6 +320,7 @@ def table(m: dict) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=1, help="untimed crawls first, so that the sandbox has made its files")
     parser.add_argument("--port", type=int, default=None, help="sandbox port (default: a free one)")
     parser.add_argument("--compare", type=Path, metavar="DIR", action="append", default=[],
                         help="also crawl with the gkwatch of another checkout (e.g. before a change), same sandbox;"
@@ -347,6 +350,8 @@ def main() -> int:
         wait_listening(port)
         print(f"sandbox on port {port}; crawlers on CPU {sorted(crawler_cpus) if pin else 'any'}, "
               f"sandbox on CPU {sorted(server_cpus) if pin else 'any'}; work dir {work}", flush=True)
+        for n in range(1, args.warmup + 1):
+            crawl_gkwatch(port, work / f"warmup{n}", crawler_cpus)
         for n in range(1, args.runs + 1):
             run = run_once(port, work / f"run{n}", crawler_cpus, compare)
             runs.append(run)
@@ -364,7 +369,7 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     document = {
-        "when": dt.datetime.now().astimezone().isoformat(timespec="seconds"), "as_of": AS_OF,
+        "when": dt.datetime.now().astimezone().isoformat(timespec="seconds"), "as_of": AS_OF, "warmup": args.warmup,
         "cores": len(cores), "pinned": pin, "load_average": os.getloadavg(), "settings": COMMON,
         "compare": {name: str(path) for name, path in compare.items()}, "median": median, "runs": runs,
     }

@@ -25,7 +25,7 @@ from crawlers.discovery import discover_columns, preview_blocks, under
 from crawlers.extract import decode_html, extract_json_list, extract_links, extract_list, report_requests
 from crawlers.items import ColumnDoneRecord, ColumnRecord, DetailRecord, ListingRecord, PageRecord, ReportRecord
 from crawlers.offload import Offload, detail_data, report_data
-from crawlers.store import store_for
+from crawlers.store import store_for, writer_for
 from gkwatch.clock import iso, now
 from storage import records
 
@@ -33,6 +33,11 @@ MAX_COLUMN_DEPTH = 3
 # The 4 一级目录 of every 政府信息公开专栏 (国办公开办函〔2019〕61号): never anyone's sub-column.
 TOP_LEVEL_TYPES = {"guide", "system", "statutory", "annual_report"}
 _PAGE_PARAM = re.compile(r"^(page|pageno|pageindex|pagenum|cur_page|p)$", re.I)
+# Scheduling order (higher first). Pages that lead to more pages go before the leaves they list,
+# and slow fetches (a browser render, a report file) start early: otherwise a column found late, or
+# its render, is what the whole crawl waits for at its end. Politeness per site is unchanged.
+PRIORITY = {"home": 30, "portal": 30, "column": 20, "api": 20, "report": 10, "detail": 0, "link": -10, "verify": -10}
+RENDER_PRIORITY = 40
 
 
 @dataclass
@@ -113,7 +118,7 @@ class DisclosureSpider(scrapy.Spider):
             request_meta["playwright"] = True
             request_meta["playwright_page_methods"] = [PageMethod("wait_for_load_state", "networkidle")]
         return scrapy.Request(url, callback=callback, errback=self.failed, method=method, meta=request_meta,
-                              dont_filter=render)
+                              priority=RENDER_PRIORITY if render else PRIORITY[kind], dont_filter=render)
 
     def arrived(self, response) -> AgencyState:
         """The agency state of an answered request (and one request fewer pending for it)."""
@@ -303,7 +308,8 @@ class DisclosureSpider(scrapy.Spider):
         if self.verified:
             return
         self.verified = True
-        candidates = records.removal_candidates(store_for(self.crawler), list(self.states), self.started)
+        # After the writes still queued: this run's removal candidates are among them.
+        candidates = writer_for(self.crawler).call(records.removal_candidates, list(self.states), self.started)
         for agency_id, url in candidates:
             request = self.check_link(self.states[agency_id], url, kind="verify")
             if request:

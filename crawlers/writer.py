@@ -1,0 +1,115 @@
+"""The crawl's writes, applied in order by a process of their own.
+
+Storing a crawl (SQLite with its indexes and full-text triggers, WARC evidence) took a quarter of
+the reactor thread's time; on a thread it still held the GIL most of that time. In its own process
+it runs on another core, and the reactor thread only pickles each write onto a queue.
+
+One connection writes, in the order the crawl submitted; records are committed in groups
+(``storage.records.group_commits``) and whenever nothing has arrived for ``records.COMMIT_SECONDS``.
+A killed crawl loses at most the last uncommitted group and what was still queued, both written
+again by the next run (every write is a keyed upsert).
+
+A write is ``function(db, *args)`` with a module-level function (it crosses to the process by
+name). What it returns is dropped for ``submit`` and sent back for ``call``.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import queue
+from collections import Counter
+from typing import Any, Callable
+
+logger = logging.getLogger(__name__)
+
+# In the writer process: what its writes found (items new and seen, ...), for the crawl's stats.
+COUNTS: Counter = Counter()
+
+
+def count(key: str) -> None:
+    COUNTS[key] += 1
+
+
+def counts(db) -> dict[str, int]:
+    """The writer's counts so far (a ``call``)."""
+    return dict(COUNTS)
+
+
+class WriterFailed(RuntimeError):
+    """The writer process is gone: what was queued for it is not stored."""
+
+
+class StorageWriter:
+    def __init__(self, db_path: str):
+        context = multiprocessing.get_context("spawn")  # a fork would copy the reactor and its sockets
+        self.tasks = context.Queue()  # put() never blocks the reactor: a feeder thread does the writing
+        self.results = context.Queue()
+        self.process = context.Process(target=_serve, args=(db_path, self.tasks, self.results),
+                                       name="gkwatch-writer", daemon=True)
+        self.process.start()
+
+    def submit(self, write: Callable[..., Any], *args) -> None:
+        """Apply ``write(db, *args)`` after everything submitted before it."""
+        self.tasks.put((write, args, False))
+
+    def call(self, function: Callable[..., Any], *args) -> Any:
+        """``function(db, *args)`` after everything submitted before it, waiting for its result."""
+        self.tasks.put((function, args, True))
+        ok, value = self._result()
+        if not ok:
+            raise value
+        return value
+
+    def close(self) -> None:
+        """Apply and commit everything submitted, then stop the process."""
+        if self.process.is_alive():
+            self.tasks.put(None)
+            self._result()
+        self.process.join()
+        self.tasks.close()
+        self.results.close()
+
+    def _result(self):
+        while True:
+            try:
+                return self.results.get(timeout=1)
+            except queue.Empty:
+                if not self.process.is_alive():
+                    raise WriterFailed(f"写入进程已退出 (the writer process exited with {self.process.exitcode})")
+
+
+def _serve(db_path: str, tasks, results) -> None:
+    """The writer process: apply tasks until told to stop."""
+    import storage
+    from crawlers.children import die_with_parent
+    from storage import records
+
+    die_with_parent()
+    db = storage.connect(db_path, upgrade=False)  # the crawl upgraded it before starting this process
+    records.group_commits(db)
+    try:
+        while True:
+            try:
+                task = tasks.get(timeout=records.COMMIT_SECONDS)
+            except queue.Empty:
+                records.commit(db)  # nothing waits uncommitted while the crawl idles
+                continue
+            if task is None:
+                break
+            function, args, wanted = task
+            try:
+                value = function(db, *args)
+            except Exception as error:  # one bad record must not stop the others
+                if wanted:
+                    results.put((False, error))
+                    continue
+                logger.error("写入失败 (write failed) %s: %s: %s", function.__name__, type(error).__name__, error)
+                count("gkwatch/store/error")
+            else:
+                if wanted:
+                    results.put((True, value))
+        records.end_group_commits(db)
+    finally:
+        db.close()
+    results.put((True, None))
