@@ -1,11 +1,10 @@
-"""JavaScript-drawn lists: Chromium through scrapy-playwright, started only when a page needs it."""
+"""JavaScript-drawn lists: Chromium through scrapy-playwright, loaded only when a page needs it."""
 
 from __future__ import annotations
 
 import asyncio
 
-from scrapy import signals
-from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 
 _NEEDLESS = frozenset({"image", "media", "font", "stylesheet"})
 
@@ -15,19 +14,37 @@ def needless_request(request) -> bool:
     return request.resource_type in _NEEDLESS
 
 
-class OnDemandPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
-    """scrapy-playwright's handler, but Playwright (its Node driver) starts with the first request
-    that needs the browser instead of with the engine: most agencies' sites need none, and a crawl
-    should neither wait for the driver before its first request nor keep it running for nothing."""
+def render_meta() -> dict:
+    """Request meta that has a page drawn by Chromium, its scripts and their data requests done."""
+    from scrapy_playwright.page import PageMethod
+
+    return {"playwright": True, "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle")]}
+
+
+class OnDemandPlaywrightHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP handler, and scrapy-playwright's for requests with ``meta["playwright"]``,
+    imported and started with the first of them. Most agencies' sites need no browser: a crawl
+    neither loads Playwright nor waits for its driver before its first request."""
 
     def __init__(self, crawler):
         super().__init__(crawler)
-        crawler.signals.disconnect(self._maybe_launch_in_thread, signals.engine_started)
-        self._starting = asyncio.Lock()
+        self.crawler = crawler
+        self.browser = None
+        self.starting = asyncio.Lock()
 
     async def download_request(self, request):
-        if request.meta.get("playwright") and getattr(self, "browser_provider", None) is None:
-            async with self._starting:
-                if getattr(self, "browser_provider", None) is None:
-                    await self._maybe_launch_in_thread()
-        return await super().download_request(request)
+        if not request.meta.get("playwright"):
+            return await super().download_request(request)
+        async with self.starting:
+            if self.browser is None:
+                from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
+                browser = ScrapyPlaywrightDownloadHandler.from_crawler(self.crawler)
+                await browser._maybe_launch_in_thread()  # what it does on engine_started, long past
+                self.browser = browser
+        return await self.browser.download_request(request)
+
+    async def close(self) -> None:
+        if self.browser is not None:
+            await self.browser.close()
+        await super().close()

@@ -22,7 +22,9 @@ def writer_for(crawler) -> StorageWriter:
     writer = crawler.__dict__.get("_gkwatch_writer")
     if writer is None:
         store_for(crawler)  # the schema is upgraded before the writer opens its connection
-        writer = crawler._gkwatch_writer = StorageWriter(crawler.settings.get("GKWATCH_DB"))
+        from twisted.internet import reactor
+
+        writer = crawler._gkwatch_writer = StorageWriter(crawler.settings.get("GKWATCH_DB"), later=reactor.callLater)
     return writer
 
 

@@ -10,7 +10,9 @@ A killed crawl loses at most the last uncommitted group and what was still queue
 again by the next run (every write is a keyed upsert).
 
 A write is ``function(db, *args)`` with a module-level function (it crosses to the process by
-name). What it returns is dropped for ``submit`` and sent back for ``call``.
+name). What it returns is dropped for ``submit`` and sent back for ``call``. Writes are sent in
+batches (``BATCH`` of them, or what ``BATCH_SECONDS`` gathered): one message per write cost the
+reactor thread more than the write itself.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from collections import Counter
 from typing import Any, Callable
 
 logger = logging.getLogger(__name__)
+
+BATCH = 100
+BATCH_SECONDS = 0.2
 
 # In the writer process: what its writes found (items new and seen, ...), for the crawl's stats.
 COUNTS: Counter = Counter()
@@ -41,7 +46,11 @@ class WriterFailed(RuntimeError):
 
 
 class StorageWriter:
-    def __init__(self, db_path: str):
+    def __init__(self, db_path: str, later: Callable[[float, Callable[[], None]], Any]):
+        """``later(seconds, function)`` schedules a call on the caller's thread (the reactor's callLater)."""
+        self.later = later
+        self.pending: list[tuple[Callable[..., Any], tuple]] = []
+        self.timer = None
         context = multiprocessing.get_context("spawn")  # a fork would copy the reactor and its sockets
         self.tasks = context.Queue()  # put() never blocks the reactor: a feeder thread does the writing
         self.results = context.Queue()
@@ -51,11 +60,25 @@ class StorageWriter:
 
     def submit(self, write: Callable[..., Any], *args) -> None:
         """Apply ``write(db, *args)`` after everything submitted before it."""
-        self.tasks.put((write, args, False))
+        self.pending.append((write, args))
+        if len(self.pending) >= BATCH:
+            self.flush()
+        elif self.timer is None:
+            self.timer = self.later(BATCH_SECONDS, self.flush)
+
+    def flush(self) -> None:
+        """Send the writes gathered so far."""
+        if self.timer is not None and self.timer.active():
+            self.timer.cancel()
+        self.timer = None
+        if self.pending:
+            self.tasks.put(self.pending)
+            self.pending = []
 
     def call(self, function: Callable[..., Any], *args) -> Any:
         """``function(db, *args)`` after everything submitted before it, waiting for its result."""
-        self.tasks.put((function, args, True))
+        self.flush()
+        self.tasks.put((function, args))
         ok, value = self._result()
         if not ok:
             raise value
@@ -63,6 +86,7 @@ class StorageWriter:
 
     def close(self) -> None:
         """Apply and commit everything submitted, then stop the process."""
+        self.flush()
         if self.process.is_alive():
             self.tasks.put(None)
             self._result()
@@ -97,19 +121,24 @@ def _serve(db_path: str, tasks, results) -> None:
                 continue
             if task is None:
                 break
-            function, args, wanted = task
+            if isinstance(task, list):
+                for function, args in task:
+                    _write(db, function, args)
+                continue
+            function, args = task
             try:
-                value = function(db, *args)
-            except Exception as error:  # one bad record must not stop the others
-                if wanted:
-                    results.put((False, error))
-                    continue
-                logger.error("写入失败 (write failed) %s: %s: %s", function.__name__, type(error).__name__, error)
-                count("gkwatch/store/error")
-            else:
-                if wanted:
-                    results.put((True, value))
+                results.put((True, function(db, *args)))
+            except Exception as error:
+                results.put((False, error))
         records.end_group_commits(db)
     finally:
         db.close()
     results.put((True, None))
+
+
+def _write(db, function, args) -> None:
+    try:
+        function(db, *args)
+    except Exception as error:  # one bad record must not stop the others
+        logger.error("写入失败 (write failed) %s: %s: %s", function.__name__, type(error).__name__, error)
+        count("gkwatch/store/error")

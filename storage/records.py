@@ -56,8 +56,10 @@ def end_group_commits(db: sqlite_utils.Database) -> None:
 
 
 @contextmanager
-def _write(db: sqlite_utils.Database):
-    """One record's writes: all or nothing, committed now or with its group."""
+def _write(db: sqlite_utils.Database, *, one_statement: bool = False):
+    """One record's writes: all or nothing, committed now or with its group. A record written by
+    one statement needs no savepoint (a statement is atomic); the savepoint pair costs more than
+    a small insert."""
     conn = db.conn
     batch = db.__dict__.get(_BATCH)
     if batch is None:
@@ -67,14 +69,17 @@ def _write(db: sqlite_utils.Database):
     if not conn.in_transaction:
         conn.execute("BEGIN")
         batch.pending, batch.since = 0, time.monotonic()
-    conn.execute("SAVEPOINT gkwatch_record")
-    try:
+    if one_statement:
         yield
-    except BaseException:
-        conn.execute("ROLLBACK TO gkwatch_record")
+    else:
+        conn.execute("SAVEPOINT gkwatch_record")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK TO gkwatch_record")
+            conn.execute("RELEASE gkwatch_record")
+            raise
         conn.execute("RELEASE gkwatch_record")
-        raise
-    conn.execute("RELEASE gkwatch_record")
     batch.pending += 1
     if batch.pending >= batch.records or time.monotonic() - batch.since >= batch.seconds:
         commit(db)
@@ -163,14 +168,14 @@ def finish_crawl_run(db: sqlite_utils.Database, run_id: int, status: str, counts
 
 
 def record_fetch(db: sqlite_utils.Database, fetch: dict) -> None:
-    with _write(db):
+    with _write(db, one_statement=True):
         _insert(db, "fetches", {"fetched_at": iso(), **fetch})
 
 
 def upsert_column(db: sqlite_utils.Database, column: dict) -> int:
     """Insert or refresh a column; returns its id. The first discovery time is kept."""
     stamp = iso()
-    with _write(db):
+    with _write(db, one_statement=True):  # a read, then one write
         row = db.conn.execute(
             "SELECT id FROM columns WHERE agency_id = ? AND url = ?", [column["agency_id"], column["url"]]
         ).fetchone()
@@ -194,7 +199,7 @@ def upsert_listing(db: sqlite_utils.Database, listing: dict) -> bool:
     """An item seen on a list page; returns True when it is new. A reappearing item is no
     longer a removal candidate."""
     stamp = iso()
-    with _write(db):
+    with _write(db, one_statement=True):  # a read, then one write
         row = db.conn.execute(
             "SELECT id FROM items WHERE agency_id = ? AND url = ?", [listing["agency_id"], listing["url"]]
         ).fetchone()
@@ -252,7 +257,7 @@ def mark_missing(db: sqlite_utils.Database, column_id: int, seen_urls: set[str],
 
 
 def column_walked(db: sqlite_utils.Database, column_id: int) -> None:
-    with _write(db):
+    with _write(db, one_statement=True):
         db.execute("UPDATE columns SET walked_at = ? WHERE id = ?", [iso(), column_id])
 
 
@@ -282,7 +287,7 @@ def upsert_links(db: sqlite_utils.Database, agency_id: str, page_url: str, links
 
 def set_latest_item_date(db: sqlite_utils.Database, url: str, day: str) -> None:
     """The newest dated entry a portal or column page lists."""
-    with _write(db):
+    with _write(db, one_statement=True):
         db.conn.execute("UPDATE pages SET latest_item_date = ? WHERE url = ?", [day, url])
 
 
@@ -294,7 +299,7 @@ def page_state(db: sqlite_utils.Database, url: str) -> dict | None:
 
 def save_page(db: sqlite_utils.Database, page: dict) -> None:
     stamp = iso()
-    with _write(db):
+    with _write(db, one_statement=True):  # a read, then one write
         previous = page_state(db, page["url"])
         changed = previous is None or previous["content_hash"] != page["content_hash"]
         _upsert(db, "pages",

@@ -19,12 +19,12 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy_playwright.page import PageMethod
 
 from crawlers.discovery import discover_columns, preview_blocks, under
 from crawlers.extract import decode_html, extract_json_list, extract_links, extract_list, report_requests
 from crawlers.items import ColumnDoneRecord, ColumnRecord, DetailRecord, ListingRecord, PageRecord, ReportRecord
 from crawlers.offload import Offload, detail_data, report_data
+from crawlers.render import render_meta
 from crawlers.store import store_for, writer_for
 from gkwatch.clock import iso, now
 from storage import records
@@ -115,8 +115,7 @@ class DisclosureSpider(scrapy.Spider):
         if not state.agency["obey_robots"]:
             request_meta["dont_obey_robotstxt"] = True
         if render:
-            request_meta["playwright"] = True
-            request_meta["playwright_page_methods"] = [PageMethod("wait_for_load_state", "networkidle")]
+            request_meta.update(render_meta())
         return scrapy.Request(url, callback=callback, errback=self.failed, method=method, meta=request_meta,
                               priority=RENDER_PRIORITY if render else PRIORITY[kind], dont_filter=render)
 
