@@ -11,7 +11,7 @@ from twisted.internet import task
 from storage import records
 
 from .store import close_writer, store_for, writer_for
-from .writer import counts as writer_counts
+from .writer import WriterFailed, counts as writer_counts
 
 
 class CrawlRunExtension:
@@ -50,7 +50,10 @@ class CrawlRunExtension:
             self.crawler.stats.set_value(key, value)
 
     def report(self, spider):
-        self.take_writer_counts(writer_for(self.crawler).call(writer_counts))
+        try:
+            self.take_writer_counts(writer_for(self.crawler).call(writer_counts))
+        except WriterFailed:
+            pass  # the crawl is being stopped (crawlers.store); the line shows the last counts
         counts = self.counts()
         done = len(spider.agencies) - spider.agencies_in_progress()
         print(
@@ -63,7 +66,9 @@ class CrawlRunExtension:
         if self.progress and self.progress.running:
             self.progress.stop()
         status = "finished" if reason == "finished" else f"stopped: {reason}"
-        # Every record and fetch is stored before the run is called finished.
-        self.take_writer_counts(close_writer(self.crawler))
+        try:  # every record and fetch is stored before the run is called finished
+            self.take_writer_counts(close_writer(self.crawler))
+        except WriterFailed as error:
+            status = f"failed: {error}"
         records.finish_crawl_run(store_for(self.crawler), self.crawler._gkwatch_run_id, status,
                                  self.counts(), self.crawler.stats.get_stats())

@@ -18,11 +18,10 @@ class ColumnRecord:
 
 @dataclass
 class ListingRecord:
+    """The items one list page shows: (URL, title, date or None) each, in the page's order."""
     agency_id: str
     column_url: str
-    url: str
-    title: str
-    published: str | None
+    items: list[tuple[str, str, str | None]]
 
 
 @dataclass

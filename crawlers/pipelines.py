@@ -35,13 +35,14 @@ def store_record(db, item) -> None:
             "parent_id": parent, "js": item.js, "explicit": int(item.explicit),
         })
     elif isinstance(item, ListingRecord):
-        is_new = records.upsert_listing(db, {
-            "agency_id": item.agency_id, "column_id": _column_ids.get((item.agency_id, item.column_url)),
-            "url": item.url, "title": item.title, "published": item.published,
-        })
-        count("gkwatch/items_seen")
-        if is_new:
-            count("gkwatch/items_new")
+        column_id = _column_ids.get((item.agency_id, item.column_url))
+        for url, title, published in item.items:
+            is_new = records.upsert_listing(db, {
+                "agency_id": item.agency_id, "column_id": column_id, "url": url, "title": title, "published": published,
+            })
+            count("gkwatch/items_seen")
+            if is_new:
+                count("gkwatch/items_new")
     elif isinstance(item, DetailRecord):
         detail = item.detail
         records.store_detail(db, item.agency_id, item.url, detail, detail.get("attachments") or [], item.text)

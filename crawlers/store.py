@@ -4,11 +4,16 @@ fetch's and record's writes go through."""
 
 from __future__ import annotations
 
+import logging
+
 import sqlite_utils
+from scrapy.utils.defer import deferred_from_coro
 
 import storage
 
 from .writer import StorageWriter, counts
+
+logger = logging.getLogger(__name__)
 
 
 def store_for(crawler) -> sqlite_utils.Database:
@@ -24,8 +29,15 @@ def writer_for(crawler) -> StorageWriter:
         store_for(crawler)  # the schema is upgraded before the writer opens its connection
         from twisted.internet import reactor
 
-        writer = crawler._gkwatch_writer = StorageWriter(crawler.settings.get("GKWATCH_DB"), later=reactor.callLater)
+        writer = crawler._gkwatch_writer = StorageWriter(crawler.settings.get("GKWATCH_DB"), later=reactor.callLater,
+                                                         on_failure=lambda error: _stop(crawler, error))
     return writer
+
+
+def _stop(crawler, error: Exception) -> None:
+    """Nothing more can be stored: end the crawl."""
+    logger.error("%s", error)
+    deferred_from_coro(crawler.engine.close_spider_async(reason="writer_failed"))
 
 
 def close_writer(crawler) -> dict[str, int]:

@@ -46,9 +46,11 @@ class WriterFailed(RuntimeError):
 
 
 class StorageWriter:
-    def __init__(self, db_path: str, later: Callable[[float, Callable[[], None]], Any]):
-        """``later(seconds, function)`` schedules a call on the caller's thread (the reactor's callLater)."""
-        self.later = later
+    def __init__(self, db_path: str, later: Callable[[float, Callable[[], None]], Any],
+                 on_failure: Callable[[WriterFailed], None]):
+        """``later(seconds, function)`` schedules a call on the caller's thread (the reactor's
+        callLater); ``on_failure`` hears once that the process is gone (what it had is lost)."""
+        self.later, self.on_failure, self.failed = later, on_failure, False
         self.pending: list[tuple[Callable[..., Any], tuple]] = []
         self.timer = None
         context = multiprocessing.get_context("spawn")  # a fork would copy the reactor and its sockets
@@ -71,6 +73,12 @@ class StorageWriter:
         if self.timer is not None and self.timer.active():
             self.timer.cancel()
         self.timer = None
+        if not self.process.is_alive():
+            self.pending = []  # nothing can store them now; the next run fetches them again
+            if not self.failed:
+                self.failed = True
+                self.on_failure(self._gone())
+            return
         if self.pending:
             self.tasks.put(self.pending)
             self.pending = []
@@ -86,13 +94,16 @@ class StorageWriter:
 
     def close(self) -> None:
         """Apply and commit everything submitted, then stop the process."""
-        self.flush()
-        if self.process.is_alive():
+        try:
+            self.flush()
+            if self.failed:
+                raise self._gone()
             self.tasks.put(None)
             self._result()
-        self.process.join()
-        self.tasks.close()
-        self.results.close()
+        finally:
+            self.process.join()
+            self.tasks.close()
+            self.results.close()
 
     def _result(self):
         while True:
@@ -100,7 +111,11 @@ class StorageWriter:
                 return self.results.get(timeout=1)
             except queue.Empty:
                 if not self.process.is_alive():
-                    raise WriterFailed(f"写入进程已退出 (the writer process exited with {self.process.exitcode})")
+                    raise self._gone() from None
+
+    def _gone(self) -> WriterFailed:
+        return WriterFailed(f"写入进程已退出，未写入的记录下次抓取时补上 (the writer process exited with code "
+                            f"{self.process.exitcode}; what it had not stored is fetched again next run)")
 
 
 def _serve(db_path: str, tasks, results) -> None:

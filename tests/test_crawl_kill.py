@@ -66,3 +66,45 @@ def test_killed_crawl_resumes_without_loss_or_duplicates(tmp_path):
         assert conn.execute("SELECT count(*) FROM items").fetchone()[0] == len(expected)
         assert conn.execute("SELECT count(*) FROM items WHERE detail_fetched_at IS NULL").fetchone()[0] == 0
         assert [s for (s,) in conn.execute("SELECT status FROM crawl_runs ORDER BY id")] == ["interrupted", "finished"]
+
+
+def holding(pids: list[int], path) -> list[int]:
+    """The processes among `pids` that have `path` open (the crawl's writer holds the database)."""
+    found = []
+    for pid in pids:
+        try:
+            if any(os.path.realpath(f"/proc/{pid}/fd/{fd}") == str(path) for fd in os.listdir(f"/proc/{pid}/fd")):
+                found.append(pid)
+        except OSError:
+            continue
+    return found
+
+
+def test_a_dead_writer_stops_the_crawl_with_a_clear_error_and_the_next_run_completes(tmp_path):
+    db_path = (tmp_path / "gkwatch.db").resolve()
+    with Sandbox(REFERENCE_DAY, port=0, slow_seconds=SLOW_SECONDS) as sandbox:
+        import_registry(tmp_path, [e for e in registry_entries(sandbox.port) if e["id"] in AGENCIES], db_path)
+        expected = {(a["id"], i["url"]) for a in sandbox.manifest()["agencies"] if a["id"] in AGENCIES
+                    for c in a["columns"] for i in c["items"]}
+        process = subprocess.Popen([sys.executable, "-m", "gkwatch", "crawl", "--db", str(db_path), *FAST_CRAWL],
+                                   cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and len(stored(db_path)) < 100:
+            time.sleep(0.1)
+        writers = holding(children(process.pid), db_path)
+        assert len(writers) == 1, "one child process writes the database"
+        os.kill(writers[0], signal.SIGKILL)
+        out, err = process.communicate(timeout=60)
+        assert process.returncode == 1, out + err
+        assert "写入进程已退出" in err and "Traceback" not in err, err
+        assert " failed: " in out
+        with sqlite3.connect(db_path) as conn:
+            status = conn.execute("SELECT status FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()[0]
+        assert status.startswith("failed: 写入进程已退出")
+        assert len(stored(db_path)) < len(expected)
+
+        crawl(db_path)
+    assert stored(db_path) == expected
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM items").fetchone()[0] == len(expected)
+        assert conn.execute("SELECT count(*) FROM items WHERE detail_fetched_at IS NULL").fetchone()[0] == 0

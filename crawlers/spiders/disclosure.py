@@ -273,12 +273,14 @@ class DisclosureSpider(scrapy.Spider):
 
     def take_items(self, state, column, items, meta):
         column.pages += 1
-        for item in items:
-            published = item.date.isoformat() if item.date else None
-            column.seen.add(item.url)
+        listed = [(item.url, item.title, item.date.isoformat() if item.date else None) for item in items]
+        if listed:
+            yield ListingRecord(state.agency["id"], column.url, listed)  # stored before the details it leads to
+        for url, _, published in listed:
+            column.seen.add(url)
             if published and (column.oldest is None or published < column.oldest):
                 column.oldest = published
-            yield ListingRecord(state.agency["id"], column.url, item.url, item.title, published)
+        for item in items:
             if not state.known.get(item.url) and item.url not in self.requested:
                 state.known.setdefault(item.url, False)
                 yield self.request(state, item.url, "detail", self.parse_detail, conditional=False,
