@@ -7,6 +7,7 @@ import asyncio
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 
 _NEEDLESS = frozenset({"image", "media", "font", "stylesheet"})
+_DATA = frozenset({"fetch", "xhr"})
 
 
 def needless_request(request) -> bool:
@@ -14,11 +15,17 @@ def needless_request(request) -> bool:
     return request.resource_type in _NEEDLESS
 
 
-def render_meta() -> dict:
-    """Request meta that has a page drawn by Chromium, its scripts and their data requests done."""
+def render_meta(data_urls: list[str]) -> dict:
+    """Request meta that has a page drawn by Chromium, its scripts and their data requests done;
+    the URLs of the data its scripts fetched (fetch/XHR answered 200) are added to ``data_urls``."""
     from scrapy_playwright.page import PageMethod
 
-    return {"playwright": True, "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle")]}
+    def record(response) -> None:  # called on Playwright's thread, before the page is handed back
+        if response.request.resource_type in _DATA and response.ok:
+            data_urls.append(response.url)
+
+    return {"playwright": True, "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle")],
+            "playwright_page_event_handlers": {"response": record}}
 
 
 class OnDemandPlaywrightHandler(HTTP11DownloadHandler):

@@ -5,8 +5,10 @@ what changed."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 from collections import Counter
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -209,6 +211,15 @@ def test_script_drawn_columns_are_read_from_their_endpoint_or_rendered(crawled):
     column_fetches = Counter(r["url"] for r in db.query(
         "SELECT url FROM fetches WHERE kind = 'column' AND status = 200 AND crawl_run_id = 1"))
     assert {url for url, n in column_fetches.items() if n > 1} == {u for u, js in scripted.items() if js == "render"}
+    # Drawn once: the following pages come from the data request Chromium saw the page make (its
+    # first page fetched again to prove it is the list's), until a page comes back empty.
+    drawn = [c for a in live_agencies(manifest) for c in a["columns"] if c["js"] == "render"]
+    stats = json.loads(db.execute("SELECT stats FROM crawl_runs WHERE id = 1").fetchone()[0])
+    assert stats["playwright/page_count"] == len(drawn) == 1
+    data_pages = [parse_qs(urlsplit(r["url"]).query)["pageIndex"] for r in db.query(
+        "SELECT url FROM fetches WHERE kind = 'api' AND status = 200 AND crawl_run_id = 1 AND url LIKE ?",
+        [f"http://{urlsplit(drawn[0]['url']).netloc}/interface/getDocuments?%"])]
+    assert data_pages == [[str(n)] for n in range(1, math.ceil(len(drawn[0]["items"]) / 20) + 2)]
 
 
 def test_annual_reports_are_found_parsed_and_stored(crawled):

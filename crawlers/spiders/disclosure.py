@@ -115,7 +115,8 @@ class DisclosureSpider(scrapy.Spider):
         if not state.agency["obey_robots"]:
             request_meta["dont_obey_robotstxt"] = True
         if render:
-            request_meta.update(render_meta())
+            request_meta["gk"]["data_urls"] = []
+            request_meta.update(render_meta(request_meta["gk"]["data_urls"]))
         return scrapy.Request(url, callback=callback, errback=self.failed, method=method, meta=request_meta,
                               priority=RENDER_PRIORITY if render else PRIORITY[kind], dont_filter=render)
 
@@ -223,6 +224,13 @@ class DisclosureSpider(scrapy.Spider):
                 return
         any_new = self._any_new(state, items)
         yield from self.take_items(state, column, items, meta)
+        endpoint = _paged(meta.get("data_urls")) if meta["page_no"] == 1 and items else None
+        if endpoint:
+            # Chromium saw the page fetch its list: read the following pages from that request
+            # (once it proves to give this page's items) instead of drawing each in the browser.
+            yield self.request(state, endpoint, "api", self.parse_api, conditional=False, **_carry(meta), drawn={
+                "items": [item.url for item in items], "next": page.next_pages, "any_new": any_new})
+            return
         yield from self.next_page(response, state, column, page.next_pages, any_new=any_new)
 
     def place_columns(self, state, column: ColumnState, links, depth: int, container: bool):
@@ -265,8 +273,16 @@ class DisclosureSpider(scrapy.Spider):
             items = extract_json_list(payload, response.url)
         except ValueError:  # an XML data endpoint (Hanweb dataproxy and kin)
             items = extract_list(_html(response), response.url).items
-        any_new = self._any_new(state, items)
-        yield from self.take_items(state, column, items, meta)
+        drawn = meta.get("drawn")
+        if drawn is None:
+            any_new = self._any_new(state, items)
+            yield from self.take_items(state, column, items, meta)
+        elif {item.url for item in items} == set(drawn["items"]):
+            any_new = drawn["any_new"]  # the list's own data: its items were taken from the drawn page
+        else:  # another of the page's requests: draw the following pages after all
+            yield from self.next_page(response, state, column, drawn["next"], any_new=drawn["any_new"],
+                                      kind="column", callback=self.parse_column, render=True)
+            return
         following = _next_page_param(response.url)
         yield from self.next_page(response, state, column, [following] if following and items else [],
                                   any_new=any_new, callback=self.parse_api)
@@ -289,16 +305,18 @@ class DisclosureSpider(scrapy.Spider):
     def _any_new(self, state, items) -> bool:
         return any(item.url not in state.known for item in items)
 
-    def next_page(self, response, state, column, next_pages, *, any_new, callback=None):
+    def next_page(self, response, state, column, next_pages, *, any_new, callback=None, kind=None, render=None):
         """Follow the column's next page unless this page held only known items (``--full``, and a
         column never walked to its end, always follow: an interrupted crawl resumes); at the
-        column's end, unlisted items become removal candidates."""
+        column's end, unlisted items become removal candidates. The next page is fetched like this
+        one unless ``kind``/``callback``/``render`` say otherwise."""
         meta = response.meta["gk"]
         queue = [url for url in (meta.get("queue") or next_pages) if url not in self.requested]
         trust_known = column.url in state.walked and not self.full  # a column never walked to its end is walked on
         if queue and (any_new or not trust_known) and column.pages < self.max_pages:
-            yield self.request(state, queue[0], meta["kind"], callback or self.parse_column,
-                               conditional=meta["conditional"], render=bool(response.meta.get("playwright")),
+            yield self.request(state, queue[0], kind or meta["kind"], callback or self.parse_column,
+                               conditional=meta["conditional"],
+                               render=bool(response.meta.get("playwright")) if render is None else render,
                                **{**_carry(meta), "page_no": meta["page_no"] + 1, "queue": queue[1:]})
             return
         yield ColumnDoneRecord(state.agency["id"], column.url, column.seen, column.oldest, complete=not queue)
@@ -364,7 +382,15 @@ class DisclosureSpider(scrapy.Spider):
 
 def _carry(meta: dict) -> dict:
     """The column context of a request's meta, to pass on to the next request of the same column."""
-    return {key: value for key, value in meta.items() if key not in ("agency", "kind", "conditional")}
+    return {key: value for key, value in meta.items() if key not in _NOT_CARRIED}
+
+
+_NOT_CARRIED = frozenset({"agency", "kind", "conditional", "data_urls", "drawn"})
+
+
+def _paged(urls: list[str] | None) -> str | None:
+    """The first of a drawn page's data requests that has a page number (its list's, likely)."""
+    return next((url for url in urls or [] if _next_page_param(url)), None)
 
 
 def _content_type(response) -> str | None:
