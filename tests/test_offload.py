@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 
-from crawlers.offload import Offload, detail_data, report_data
+import pytest
+
+from crawlers.offload import Offload, WorkerDied, detail_data, report_data
 
 from .conftest import REAL_PAGES
 
@@ -38,3 +41,21 @@ def test_an_annual_report_parsed_in_a_worker_matches_the_crawler():
     in_worker, in_process = in_both(report_data, body, case["url"], None)
     assert in_worker == in_process
     assert (in_worker["year"], in_worker["format"], in_worker["title"]) == (2023, "2021", case["expect"]["title"])
+
+
+def test_a_worker_that_dies_fails_its_task_and_is_replaced():
+    case = next(c for c in EXPECTED["details"] if c["file"] == "nea_energy_law_detail.html")
+    body = (REAL_PAGES / case["file"]).read_bytes()
+
+    async def run():
+        offload = Offload(1)
+        try:
+            with pytest.raises(WorkerDied, match="exited with code 3"):
+                await offload.run(os._exit, 3)
+            with pytest.raises(ValueError, match="invalid literal"):  # an error in the task comes back as it is
+                await offload.run(int, "x")
+            return await offload.run(detail_data, body, case["url"], "text/html")
+        finally:
+            offload.close()
+
+    assert asyncio.run(run())["title"] == "中华人民共和国能源法"
