@@ -4,12 +4,13 @@
 
 Starts the sandbox (`gkwatch sandbox serve --slow-seconds 0`) in a separate process and crawls it
 once untimed (``--warmup``): the sandbox makes each PDF on its first request and keeps it, so a
-first crawl would pay for the server's work that later ones do not. Then, per run:
-imports the sandbox registry into a fresh database, runs `gkwatch crawl` in a subprocess (the test
-suite's FAST_CRAWL settings without its tiny download timeout), takes from that crawl's `fetches`
-table every URL it fetched with GET (robots.txt and HEAD link checks left out), and runs
-`bare.py` (Scrapy + lxml: parse each page, pull its links; no pipelines, no database) on exactly
-those URLs with the same concurrency settings, against the same sandbox.
+first crawl would pay for the server's work that later ones do not. The GET URLs that crawl fetched
+(robots.txt and HEAD link checks left out) are bare Scrapy's list. Then each run, in an order that
+alternates from run to run: imports the sandbox registry into a fresh database and runs `gkwatch
+crawl` in a subprocess (the test suite's FAST_CRAWL settings without its tiny download timeout),
+checking that it fetched the same GET URLs; runs `bare.py` (Scrapy + lxml: parse each page, pull its
+links; no pipelines, no database) on those URLs with the same concurrency settings, against the
+same sandbox.
 
 With 3+ cores (or ``--pin``) the sandbox (and this script) is pinned to the last core and both
 crawlers to the others, so that the server takes the same share of the machine in both runs. On 2
@@ -260,19 +261,25 @@ def rates(figures: dict, pages: int) -> dict:
     return figures
 
 
-def run_once(port: int, work: Path, cpus, compare: dict[str, Path]) -> dict:
-    gk, urls = crawl_gkwatch(port, work / "gkwatch", cpus)
-    bare = crawl_bare(urls, work / "bare", cpus)
-    run = {"gkwatch": rates(gk, len(urls)), "bare": rates(bare, len(urls))}
-    for n, (name, code) in enumerate(compare.items()):
-        other, other_urls = crawl_gkwatch(port, work / f"compare{n}", cpus, code=code)
-        other["same_urls"] = sorted(other_urls) == sorted(urls)
-        run[name] = rates(other, len(urls))
+def run_once(port: int, work: Path, cpus, compare: dict[str, Path], urls: list[str], bare_first: bool) -> dict:
+    """One timed crawl by each side. Which goes first alternates from run to run, so that the
+    machine's drift in speed does not favour one side."""
+    def gkwatch_side(name: str, code: Path | None = None) -> dict:
+        figures, fetched = crawl_gkwatch(port, work / name.replace(":", "-"), cpus, code=code)
+        figures["same_urls"] = sorted(fetched) == sorted(urls)
+        return rates(figures, len(urls))
+
+    run = {}
+    for side in ("bare", "gkwatch") if bare_first else ("gkwatch", "bare"):  # the compared pair back to back
+        run[side] = rates(crawl_bare(urls, work / "bare", cpus), len(urls)) if side == "bare" else gkwatch_side(side)
+    for name, code in compare.items():
+        run[name] = gkwatch_side(name, code)
+    bare = run["bare"]
     for side, figures in run.items():
         if side != "bare":
             figures["ratio"] = figures["pages_per_s"] / bare["pages_per_s"]
             figures["crawl_ratio"] = figures["crawl_pages_per_s"] / bare["crawl_pages_per_s"]
-    return run
+    return {side: run[side] for side in ("gkwatch", "bare", *compare)}
 
 
 def median_of(runs: list[dict]) -> dict:
@@ -320,7 +327,9 @@ def table(m: dict) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--warmup", type=int, default=1, help="untimed crawls first, so that the sandbox has made its files")
+    parser.add_argument("--warmup", type=int, default=1, choices=range(1, 10), metavar="N",
+                        help="untimed crawls first (at least 1): the sandbox makes its files, and the URLs bare Scrapy"
+                             " fetches are taken from it")
     parser.add_argument("--port", type=int, default=None, help="sandbox port (default: a free one)")
     parser.add_argument("--compare", type=Path, metavar="DIR", action="append", default=[],
                         help="also crawl with the gkwatch of another checkout (e.g. before a change), same sandbox;"
@@ -350,13 +359,15 @@ def main() -> int:
         wait_listening(port)
         print(f"sandbox on port {port}; crawlers on CPU {sorted(crawler_cpus) if pin else 'any'}, "
               f"sandbox on CPU {sorted(server_cpus) if pin else 'any'}; work dir {work}", flush=True)
-        for n in range(1, args.warmup + 1):
-            crawl_gkwatch(port, work / f"warmup{n}", crawler_cpus)
+        for n in range(1, args.warmup + 1):  # the last one's GET URLs are bare Scrapy's list
+            _, urls = crawl_gkwatch(port, work / f"warmup{n}", crawler_cpus)
         for n in range(1, args.runs + 1):
-            run = run_once(port, work / f"run{n}", crawler_cpus, compare)
+            run = run_once(port, work / f"run{n}", crawler_cpus, compare, urls, bare_first=n % 2 == 0)
             runs.append(run)
             line = " · ".join(f"{side} {fig['wall_s']:.1f} s ({fig['pages_per_s']:.1f} pages/s)"
                               for side, fig in run.items())
+            differs = [side for side, fig in run.items() if fig.get("same_urls") is False]
+            line += f" · GET URLs differ from the warm-up's: {', '.join(differs)}" if differs else ""
             print(f"run {n}: {run['gkwatch']['get_pages']} GET pages · {line} · ratio {run['gkwatch']['ratio']:.2f}",
                   flush=True)
     finally:
