@@ -114,6 +114,9 @@ class StorageWriter:
                     raise self._gone() from None
 
     def _gone(self) -> WriterFailed:
+        """The process is gone: stop waiting to hand it anything (at exit, a queue's thread would wait
+        forever to write into a pipe nobody reads); the error to raise or report."""
+        self.tasks.cancel_join_thread()
         return WriterFailed(f"写入进程已退出，未写入的记录下次抓取时补上 (the writer process exited with code "
                             f"{self.process.exitcode}; what it had not stored is fetched again next run)")
 

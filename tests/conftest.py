@@ -54,3 +54,15 @@ def crawl(db_path, *args) -> subprocess.CompletedProcess:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     return result
+
+
+@pytest.fixture
+def threaded_server():
+    """A loopback web server answering in parallel, like a real one: a slow page does not hold up the others."""
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(host="127.0.0.1", threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()

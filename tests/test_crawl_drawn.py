@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 import storage
@@ -45,15 +44,6 @@ def records(rows):
     return [{"title": title, "url": url, "date": date} for url, title, date in rows]
 
 
-@pytest.fixture
-def site():
-    server = HTTPServer(host="127.0.0.1", threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
-
-
 def serve(server, hot_first: bool):
     def html(body):
         return Response(body, content_type="text/html; charset=utf-8")
@@ -76,7 +66,8 @@ def serve(server, hot_first: bool):
     (False, ["/xxgk/tzgg/"], ["1", "2", "3"]),  # page 1 proves the request; 3 comes back empty
     (True, ["/xxgk/tzgg/", "/xxgk/tzgg/?page=2"], []),  # the hot box is not the list: page 2 is drawn
 ])
-def test_a_drawn_list_is_followed_through_its_own_data_request(site, tmp_path, hot_first, drawn_pages, data_pages):
+def test_a_drawn_list_is_followed_through_its_own_data_request(threaded_server, tmp_path, hot_first, drawn_pages, data_pages):
+    site = threaded_server
     serve(site, hot_first)
     db_path = tmp_path / "gkwatch.db"
     import_registry(tmp_path, [{"id": "qingchuan-swj", "name": "青川市商务局", "level": "市", "kind": "部门",

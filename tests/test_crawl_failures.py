@@ -7,7 +7,6 @@ import socket
 import time
 
 import pytest
-from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 import storage
@@ -34,44 +33,34 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def httpserver():
-    # Threaded, like a real web server: the slow page must not hold up the others.
-    server = HTTPServer(host="127.0.0.1", threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
-
-
-@pytest.fixture
-def site(httpserver):
+def site(threaded_server):
     def html(body, status=200):
         return Response(body, status=status, content_type="text/html; charset=utf-8")
 
     items = [("/xxgk/tzgg/t1.html", "关于开展消费季活动的通知", "2026-11-02"),
              ("/xxgk/tzgg/t2.html", "关于报送外贸数据的通知", "2026-10-20")]
-    httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nDisallow: /private/\n")
-    httpserver.expect_request("/").respond_with_response(html('<a href="/xxgk/">政务公开</a>'))
-    httpserver.expect_request("/xxgk/").respond_with_response(html(PORTAL))
-    httpserver.expect_request("/xxgk/tzgg/").respond_with_response(
+    threaded_server.expect_request("/robots.txt").respond_with_data("User-agent: *\nDisallow: /private/\n")
+    threaded_server.expect_request("/").respond_with_response(html('<a href="/xxgk/">政务公开</a>'))
+    threaded_server.expect_request("/xxgk/").respond_with_response(html(PORTAL))
+    threaded_server.expect_request("/xxgk/tzgg/").respond_with_response(
         html(LIST.format(rows="".join(ROW.format(url=u, title=t, date=d) for u, t, d in items))))
     for url, title, date in items:
-        httpserver.expect_request(url).respond_with_response(html(DETAIL.format(title=title, date=date)))
-    httpserver.expect_request("/xxgk/gzdt/").respond_with_response(html("服务器错误", status=500))
+        threaded_server.expect_request(url).respond_with_response(html(DETAIL.format(title=title, date=date)))
+    threaded_server.expect_request("/xxgk/gzdt/").respond_with_response(html("服务器错误", status=500))
 
     def slow(_request):
         time.sleep(SLOW_SECONDS)
         return html(LIST.format(rows=""))
 
-    httpserver.expect_request("/xxgk/zcwj/").respond_with_handler(slow)
-    httpserver.expect_request("/xxgk/old/").respond_with_response(
-        Response("", status=301, headers={"Location": httpserver.url_for("/xxgk/czyjs/")}))
-    httpserver.expect_request("/xxgk/czyjs/").respond_with_response(html(LIST.format(
+    threaded_server.expect_request("/xxgk/zcwj/").respond_with_handler(slow)
+    threaded_server.expect_request("/xxgk/old/").respond_with_response(
+        Response("", status=301, headers={"Location": threaded_server.url_for("/xxgk/czyjs/")}))
+    threaded_server.expect_request("/xxgk/czyjs/").respond_with_response(html(LIST.format(
         rows=ROW.format(url="/xxgk/tzgg/t3.html", title="2026年部门预算", date="2026-02-01"))))
-    httpserver.expect_request("/xxgk/tzgg/t3.html").respond_with_response(
+    threaded_server.expect_request("/xxgk/tzgg/t3.html").respond_with_response(
         html(DETAIL.format(title="2026年部门预算", date="2026-02-01")))
-    httpserver.expect_request("/xxgk/ghjh/").respond_with_response(html("not found", status=404))
-    return httpserver
+    threaded_server.expect_request("/xxgk/ghjh/").respond_with_response(html("not found", status=404))
+    return threaded_server
 
 
 def test_each_failure_is_recorded_and_the_rest_is_read(site, tmp_path):
@@ -109,7 +98,7 @@ def test_each_failure_is_recorded_and_the_rest_is_read(site, tmp_path):
                for r in db.query("SELECT elapsed_ms, fetched_at FROM fetches"))
 
 
-def test_retries_back_off_exponentially(httpserver, tmp_path):
+def test_retries_back_off_exponentially(threaded_server, tmp_path):
     arrivals = []
 
     def flaky(_request):
@@ -118,13 +107,13 @@ def test_retries_back_off_exponentially(httpserver, tmp_path):
             return Response("稍后再试", status=503)
         return Response('<a href="/xxgk/">政务公开</a>', content_type="text/html; charset=utf-8")
 
-    httpserver.expect_request("/robots.txt").respond_with_data("")
-    httpserver.expect_request("/").respond_with_handler(flaky)
-    httpserver.expect_request("/xxgk/").respond_with_data("<html></html>", content_type="text/html")
+    threaded_server.expect_request("/robots.txt").respond_with_data("")
+    threaded_server.expect_request("/").respond_with_handler(flaky)
+    threaded_server.expect_request("/xxgk/").respond_with_data("<html></html>", content_type="text/html")
     db_path = tmp_path / "gkwatch.db"
     import_registry(tmp_path, [{"id": "qingchuan-swj", "name": "青川市商务局", "level": "市", "kind": "部门",
-                                "region_code": "340499", "homepage": httpserver.url_for("/"),
-                                "portal": httpserver.url_for("/xxgk/")}], db_path)
+                                "region_code": "340499", "homepage": threaded_server.url_for("/"),
+                                "portal": threaded_server.url_for("/xxgk/")}], db_path)
     crawl(db_path, "-s", "RETRY_TIMES=2", "-s", "GKWATCH_RETRY_BACKOFF=0.5")
     db = storage.connect(db_path)
     assert [r["status"] for r in db.query("SELECT status FROM fetches WHERE kind = 'home' ORDER BY id")] == [503, 503, 200]

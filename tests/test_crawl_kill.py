@@ -93,6 +93,8 @@ def test_a_dead_writer_stops_the_crawl_with_a_clear_error_and_the_next_run_compl
             time.sleep(0.1)
         writers = holding(children(process.pid), db_path)
         assert len(writers) == 1, "one child process writes the database"
+        os.kill(writers[0], signal.SIGSTOP)  # a stuck writer first: the crawl's writes pile up in its pipe
+        time.sleep(1)
         os.kill(writers[0], signal.SIGKILL)
         out, err = process.communicate(timeout=60)
         assert process.returncode == 1, out + err
