@@ -96,7 +96,10 @@ def test_a_dead_writer_stops_the_crawl_with_a_clear_error_and_the_next_run_compl
         os.kill(writers[0], signal.SIGSTOP)  # a stuck writer first: the crawl's writes pile up in its pipe
         time.sleep(1)
         os.kill(writers[0], signal.SIGKILL)
-        out, err = process.communicate(timeout=60)
+        try:
+            out, err = process.communicate(timeout=60)
+        finally:
+            process.kill()  # not left behind if it hangs
         assert process.returncode == 1, out + err
         assert "写入进程已退出" in err and "Traceback" not in err, err
         assert " failed: " in out
@@ -109,4 +112,41 @@ def test_a_dead_writer_stops_the_crawl_with_a_clear_error_and_the_next_run_compl
     assert stored(db_path) == expected
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT count(*) FROM items").fetchone()[0] == len(expected)
+        assert conn.execute("SELECT count(*) FROM items WHERE detail_fetched_at IS NULL").fetchone()[0] == 0
+
+
+def walked_but_unread(db_path) -> int:
+    """Items whose detail page is unread in columns already walked to their end."""
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+        return conn.execute("SELECT count(*) FROM items i JOIN columns c ON c.id = i.column_id "
+                            "WHERE c.walked_at IS NOT NULL AND i.detail_fetched_at IS NULL").fetchone()[0]
+
+
+def test_a_crawl_stopped_after_walking_its_columns_fetches_the_details_it_left_next_time(tmp_path):
+    """Columns are walked before the documents they list: a crawl stopped (Ctrl-C) with columns
+    walked to their end but some of their detail pages unread must have the next crawl read them,
+    though those columns' first pages hold nothing new."""
+    db_path = tmp_path / "gkwatch.db"
+    with Sandbox(REFERENCE_DAY, port=0, slow_seconds=SLOW_SECONDS) as sandbox:
+        import_registry(tmp_path, registry_entries(sandbox.port), db_path)
+        expected = {(a["id"], i["url"]) for a in sandbox.manifest()["agencies"] if not a["down"]
+                    for c in a["columns"] for i in c["items"] if c["url"] not in a["slow_pages"]}
+        process = subprocess.Popen([sys.executable, "-m", "gkwatch", "crawl", "--db", str(db_path), *FAST_CRAWL],
+                                   cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and (len(stored(db_path)) < len(expected) / 2
+                                               or walked_but_unread(db_path) < 50):
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        try:
+            out, err = process.communicate(timeout=60)
+        finally:
+            process.kill()
+        assert process.returncode == 1 and "stopped: shutdown" in out, out + err
+        assert "Traceback" not in err, err
+        assert walked_but_unread(db_path) >= 50
+
+        crawl(db_path)
+    assert stored(db_path) == expected
+    with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT count(*) FROM items WHERE detail_fetched_at IS NULL").fetchone()[0] == 0

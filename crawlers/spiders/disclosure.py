@@ -303,7 +303,9 @@ class DisclosureSpider(scrapy.Spider):
                                    title=item.title, column_type=column.type)
 
     def _any_new(self, state, items) -> bool:
-        return any(item.url not in state.known for item in items)
+        """Whether a page lists something not yet fully known: a new item, or one whose detail page
+        a stopped crawl left unread (its column may have been walked to the end before)."""
+        return any(not state.known.get(item.url) for item in items)
 
     def next_page(self, response, state, column, next_pages, *, any_new, callback=None, kind=None, render=None):
         """Follow the column's next page unless this page held only known items (``--full``, and a
