@@ -168,8 +168,9 @@ def finish_crawl_run(db: sqlite_utils.Database, run_id: int, status: str, counts
 
 
 def record_fetch(db: sqlite_utils.Database, fetch: dict) -> None:
+    """One fetch, stamped (``fetched_at``) by the crawler when it happened, not when it is written."""
     with _write(db, one_statement=True):
-        _insert(db, "fetches", {"fetched_at": iso(), **fetch})
+        _insert(db, "fetches", fetch)
 
 
 def upsert_column(db: sqlite_utils.Database, column: dict) -> int:

@@ -184,14 +184,20 @@ def test_trial_format_labels_units_and_blanks():
     assert kinds == ["table_incomplete", "table_missing"]   # no 表三 rows, no 表四
 
 
-def test_judge_balance_sums_and_impossible_values(pingtan):
-    assert judge(pingtan) == []
-    broken = json.loads(json.dumps(pingtan))
+def unbalanced(record: dict, negative: float) -> dict:
+    """A copy of a parsed report whose 自然人 total no longer adds up and with a negative 予以公开 count."""
+    broken = json.loads(json.dumps(record))
     for cell in broken["tables"]["requests"]:
         if cell["row"].endswith("（七）总计") and cell["col"] == "申请人情况/自然人":
             cell["value"] = 82
         if cell["row"] == "三、本年度办理结果/（一）予以公开" and cell["col"].endswith("/商业企业"):
-            cell["value"] = -1
+            cell["value"] = negative
+    return broken
+
+
+def test_judge_balance_sums_and_impossible_values(pingtan):
+    assert judge(pingtan) == []
+    broken = unbalanced(pingtan, negative=-1)
     problems = {p["kind"]: p for p in judge(broken)}
     assert problems["balance"]["columns"] == ["申请人情况/自然人"]
     assert problems["balance"]["detail"] == [
@@ -390,12 +396,7 @@ def test_streamed_report_contents_find_what_loading_every_cell_found(tmp_path, m
     db = storage.connect(tmp_path / "gk.db")
     sites = [clean_site(db), clean_site(db, kind="政府", level="县", id="qingchuan-gov", name="青川县人民政府")]
     record = parse_file(PINGTAN["file"], PINGTAN["url"]).record()
-    broken = json.loads(json.dumps(record))
-    for cell in broken["tables"]["requests"]:
-        if cell["row"].endswith("（七）总计") and cell["col"] == "申请人情况/自然人":
-            cell["value"] = 82
-        if cell["row"] == "三、本年度办理结果/（一）予以公开" and cell["col"].endswith("/商业企业"):
-            cell["value"] = -1.5
+    broken = unbalanced(record, negative=-1.5)
     for cell in broken["tables"]["review_litigation"][:3]:
         cell["value"] = (cell["value"] or 0) + 7
     fewer = {**broken, "tables": {t: rows[: len(rows) // 2] for t, rows in broken["tables"].items()}}
