@@ -4,12 +4,15 @@
   keeps their raw bodies as WARC evidence; a 304 is answered from the evidence store.
 - ``FetchLogMiddleware``: records every attempt (status or error, elapsed ms, bytes) in ``fetches``,
   so a check can tell "site down" from "column empty".
+- ``MetaRefreshMiddleware``: Scrapy's, for pages whose head can hold a refresh at all.
 """
 
 from __future__ import annotations
 
+import re
 import time
 
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as ScrapyMetaRefreshMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Headers
 
@@ -104,3 +107,19 @@ class FetchLogMiddleware:
             "status": status, "error": error, "elapsed_ms": round(elapsed * 1000), "bytes": size,
         })
         self.crawler.stats.inc_value(f"gkwatch/fetch/{'error' if error or (status or 0) >= 400 else 'ok'}")
+
+
+# Scrapy reads a refresh in the first 4,096 characters of the page: at most 4 bytes each.
+_HEAD_BYTES = 4 * 4096
+_REFRESH = re.compile(rb"refresh", re.I)
+
+
+class MetaRefreshMiddleware(ScrapyMetaRefreshMiddleware):
+    """Scrapy's looks for ``<meta http-equiv="refresh">`` by decoding the whole of every page, which
+    the crawl never needs otherwise (it decodes pages itself, detail pages in a worker): pages whose
+    head does not say "refresh" are passed on undecoded."""
+
+    def process_response(self, request, response):
+        if not _REFRESH.search(response.body, 0, _HEAD_BYTES):
+            return response
+        return super().process_response(request, response)

@@ -35,6 +35,7 @@ GKWATCH_RETRY_BACKOFF = 2.0  # seconds before the first retry, doubled for each 
 GKWATCH_RETRY_BACKOFF_MAX = 60.0
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19's HTTP server that runs Python sent to it: not on a monitor
 LOG_LEVEL = "WARNING"
 FEED_EXPORT_ENCODING = "utf-8"
 CONCURRENT_ITEMS = 1  # the storage pipeline is synchronous: parallel item tasks only cost
@@ -43,8 +44,16 @@ HTTPERROR_ALLOW_ALL = False
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.retry.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawlers.middlewares.MetaRefreshMiddleware": 580,
     "crawlers.middlewares.ConditionalRequestMiddleware": 900,
     "crawlers.middlewares.FetchLogMiddleware": 950,
+}
+SPIDER_MIDDLEWARES = {
+    # Each wraps every callback's output; neither is used: column depth is the spider's own
+    # (MAX_COLUMN_DEPTH) and its requests carry no meta copied from responses.
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
 ITEM_PIPELINES = {
     "crawlers.pipelines.StoragePipeline": 300,

@@ -119,3 +119,34 @@ def test_retries_back_off_exponentially(threaded_server, tmp_path):
     assert [r["status"] for r in db.query("SELECT status FROM fetches WHERE kind = 'home' ORDER BY id")] == [503, 503, 200]
     first_wait, second_wait = arrivals[1] - arrivals[0], arrivals[2] - arrivals[1]
     assert 0.5 <= first_wait < 2.5 and 1.0 <= second_wait < 3.0
+
+
+def test_a_meta_refresh_is_followed(threaded_server, tmp_path):
+    """Portals often answer their bare URL with ``<meta http-equiv="refresh">`` to the real page; here
+    in GBK and after 3,000 characters of head (6,000 bytes: past a window counted in bytes)."""
+    def gbk(body):
+        return Response(body.encode("gbk"), content_type="text/html; charset=gbk")
+
+    keywords = "政务公开，信息公开，" * 300
+    threaded_server.expect_request("/robots.txt").respond_with_data("")
+    threaded_server.expect_request("/").respond_with_response(gbk('<a href="/xxgk/">政务公开</a>'))
+    threaded_server.expect_request("/xxgk/").respond_with_response(gbk(
+        f'<html><head><meta name="keywords" content="{keywords}">'
+        '<META HTTP-EQUIV="Refresh" CONTENT="0; URL=./index.shtml"></head><body>正在跳转</body></html>'))
+    threaded_server.expect_request("/xxgk/index.shtml").respond_with_response(gbk(
+        PORTAL.replace("utf-8", "gbk")))
+    threaded_server.expect_request("/xxgk/tzgg/").respond_with_response(gbk(LIST.replace("utf-8", "gbk").format(
+        rows=ROW.format(url="/xxgk/tzgg/t1.html", title="关于开展消费季活动的通知", date="2026-11-02"))))
+    threaded_server.expect_request("/xxgk/tzgg/t1.html").respond_with_response(
+        gbk(DETAIL.replace("utf-8", "gbk").format(title="关于开展消费季活动的通知", date="2026-11-02")))
+    db_path = tmp_path / "gkwatch.db"
+    import_registry(tmp_path, [{"id": "qingchuan-swj", "name": "青川市商务局", "level": "市", "kind": "部门",
+                                "region_code": "340499", "homepage": threaded_server.url_for("/"),
+                                "portal": threaded_server.url_for("/xxgk/")}], db_path)
+    result = crawl(db_path)
+    assert "Traceback" not in result.stderr
+    db = storage.connect(db_path)
+    assert [(r["title"], r["published"]) for r in db.query("SELECT title, published FROM items")] == [
+        ("关于开展消费季活动的通知", "2026-11-02")]
+    assert [r["status"] for r in db.query(
+        "SELECT status FROM fetches WHERE url = ? ORDER BY id", [threaded_server.url_for("/xxgk/index.shtml")])] == [200]
