@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).parent
-PLUGINS = HERE / "plugins"  # cjk_search.py: the full-text tokenizer on Datasette's connections
+PLUGINS = HERE / "plugins"  # cjk_search.py: the full-text tokenizer; atom_feed.py: feeds without rows
 
 
 def metadata_for(db_path: str) -> dict:

@@ -242,6 +242,20 @@ def test_dashboard_databases_follow_the_served_file_name():
     assert set(metadata["databases"]) == {"other-name"}
 
 
+def test_atom_feed_before_the_first_finding(tmp_path):
+    """A feed subscribed to on a new database is valid and empty (datasette-atom alone answers 500)."""
+    db_path = tmp_path / "fresh.db"
+    storage.connect(db_path).close()
+    with serving(db_path, tmp_path / "serve.log") as base:
+        with urllib.request.urlopen(f"{base}/fresh/new_findings.atom", timeout=30) as response:
+            status, body = response.status, response.read().decode("utf-8")
+    assert status == 200
+    feed = ET.fromstring(body)
+    assert feed.find(f"{ATOM}title").text == QUERIES["new_findings"]["title"]
+    assert feed.findall(f"{ATOM}entry") == []
+    assert dt.datetime.fromisoformat(feed.find(f"{ATOM}updated").text).utcoffset() == dt.timedelta(hours=8)
+
+
 def test_password_when_a_hash_is_set(site, tmp_path):
     """GKWATCH_PASSWORD_HASH puts every page, the JSON API and the feed behind HTTP Basic auth."""
     from datasette_auth_passwords.utils import hash_password
