@@ -70,5 +70,6 @@ class CrawlRunExtension:
             self.take_writer_counts(close_writer(self.crawler))
         except WriterFailed as error:
             status = f"failed: {error}"
+            self.take_writer_counts(records.items_stored_by_run(store_for(self.crawler), self.crawler._gkwatch_run_id))
         records.finish_crawl_run(store_for(self.crawler), self.crawler._gkwatch_run_id, status,
                                  self.counts(), self.crawler.stats.get_stats())

@@ -104,9 +104,13 @@ def test_a_dead_writer_stops_the_crawl_with_a_clear_error_and_the_next_run_compl
         assert "写入进程已退出" in err and "Traceback" not in err, err
         assert " failed: " in out
         with sqlite3.connect(db_path) as conn:
-            status = conn.execute("SELECT status FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()[0]
+            status, seen, new = conn.execute(
+                "SELECT status, items_seen, items_new FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
         assert status.startswith("failed: 写入进程已退出")
         assert len(stored(db_path)) < len(expected)
+        # The counts died with the writer: the run reports what it did store.
+        assert seen == new == len(stored(db_path)) >= 100
+        assert f"条目 items {seen} (新 new {seen})" in out
 
         crawl(db_path)
     assert stored(db_path) == expected
