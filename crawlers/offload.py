@@ -44,11 +44,16 @@ class Offload:
         worker.tasks.send((task_id, function, args))
         return await future
 
+    def start(self) -> None:
+        """Start the workers now, on the running loop: each takes a moment to start, better spent
+        while the crawl fetches its first pages than when the first one to parse arrives."""
+        self.workers = [worker for worker in self.workers if worker.alive]
+        while len(self.workers) < self.size:
+            self.workers.append(_Worker(asyncio.get_running_loop()))
+
     def _worker(self) -> _Worker:
         """The least busy live worker; a dead one is replaced (its tasks have failed)."""
-        self.workers = [worker for worker in self.workers if worker.alive]
-        if len(self.workers) < self.size:
-            self.workers.append(_Worker(asyncio.get_running_loop()))
+        self.start()
         return min(self.workers, key=lambda worker: len(worker.pending))
 
     def close(self) -> None:

@@ -102,6 +102,7 @@ class DisclosureSpider(scrapy.Spider):
         return sum(1 for state in self.states.values() if state.pending > 0)
 
     async def start(self):
+        self.offload.start()
         for state in self.states.values():  # the homepage first, then the portal
             yield self.request(state, state.agency["homepage"], "home", self.parse_home)
 
