@@ -379,10 +379,12 @@ def test_a_2019_or_later_report_without_tables_is_in_neither_format():
     assert "既非2021格式也非2019试行格式" in report["problems"][0]["message"]
 
 
-def test_streamed_report_contents_find_what_loading_every_cell_found(tmp_path, monkeypatch):
+@pytest.mark.parametrize("scan_from", [0, 10_000], ids=["one-pass-over-cells", "report-by-report"])
+def test_streamed_report_contents_find_what_loading_every_cell_found(tmp_path, monkeypatch, scan_from):
     """report_contents streams each chosen report's cells into judge() and counts the crawl in one
     grouped pass; its findings are exactly those of loading every report's cells at once (ORDER BY
-    cell id), choosing copies by a per-report count(*) and counting the crawl agency by agency."""
+    cell id), choosing copies by a per-report count(*) and counting the crawl agency by agency.
+    Cells are streamed in one pass over report_cells for many reports, report by report for a few."""
     import dataclasses
 
     import storage
@@ -393,6 +395,7 @@ def test_streamed_report_contents_find_what_loading_every_cell_found(tmp_path, m
     from storage.records import upsert_report
     from tests.checkdb import AS_OF, clean_site
 
+    monkeypatch.setattr(module, "_SCAN_FROM", scan_from)
     db = storage.connect(tmp_path / "gk.db")
     sites = [clean_site(db), clean_site(db, kind="政府", level="县", id="qingchuan-gov", name="青川县人民政府")]
     record = parse_file(PINGTAN["file"], PINGTAN["url"]).record()
@@ -484,3 +487,49 @@ def test_streamed_report_contents_find_what_loading_every_cell_found(tmp_path, m
                                                ("report_claim_mismatch", "2025"),
                                                ("report_sections_missing", "2024")]} <= kinds
     assert all(f["evidence"]["urls"] for f in fast)
+
+
+def test_a_report_is_judged_again_only_when_its_cells_or_the_judge_change(tmp_path, monkeypatch):
+    import crawlers.extract.reports as parser
+    import storage
+    from monitors import rulebook
+    from monitors.checks import Context, prepare
+    from monitors.checks import reports as module
+    from storage.records import upsert_report
+    from tests.checkdb import AS_OF, clean_site
+
+    db = storage.connect(tmp_path / "gk.db")
+    site = clean_site(db)
+    record = parse_file(PINGTAN["file"], PINGTAN["url"]).record()
+    broken = unbalanced(record, negative=-1.5)
+    upsert_report(db, site.id, None, site.url("/nb/2023.html"), {**broken, "year": 2023, "published": "2024-01-10"})
+    upsert_report(db, site.id, None, site.url("/nb/2022.html"), {**record, "year": 2022, "published": "2023-01-10"})
+    site.crawl()
+    db.conn.commit()
+    ids = {year: db.execute("SELECT id FROM reports WHERE year = ?", [year]).fetchone()[0] for year in (2022, 2023)}
+    streamed = []
+    real_stream = module._stream_tables
+
+    def recording_stream(ctx, report_ids):
+        streamed.append(sorted(report_ids))
+        yield from real_stream(ctx, report_ids)
+
+    monkeypatch.setattr(module, "_stream_tables", recording_stream)
+
+    def judged():
+        ctx = Context(conn=db.conn, as_of=AS_OF, rulebook=rulebook.default())
+        prepare(ctx)
+        return {report_id: sorted(problems) for report_id, problems in module.judged_reports(
+            ctx, module.parsed_reports(ctx)).items()}
+
+    found = {ids[2023]: ["balance", "impossible_value", "sum_mismatch"]}
+    assert judged() == found and streamed.pop() == sorted(ids.values())
+    assert {row[0] for row in db.execute("SELECT judged_with FROM reports")} == {parser.JUDGE_VERSION}
+    assert judged() == found and streamed.pop() == []  # nothing read again
+    # parsed again: the same cells keep their judgement, other cells are judged again
+    upsert_report(db, site.id, None, site.url("/nb/2022.html"), {**record, "year": 2022, "published": "2023-01-10"})
+    upsert_report(db, site.id, None, site.url("/nb/2023.html"), {**record, "year": 2023, "published": "2024-01-10"})
+    assert judged() == {} and streamed.pop() == [ids[2023]]
+    # a changed judge judges everything again
+    monkeypatch.setattr(parser, "JUDGE_VERSION", "another-judge")
+    assert judged() == {} and streamed.pop() == sorted(ids.values())

@@ -13,9 +13,11 @@ gets entries in ``problems``; parsing never raises on bad input.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urljoin
 
 TABLES = ("active", "requests", "review_litigation")
@@ -571,6 +573,11 @@ def _grid(cells: list[dict]) -> dict[str, dict[str, float | None]]:
 
 def _find_row(grid: dict, key: str) -> str | None:
     return next((r for r in grid if key in r.split("/")[-1] or (key == "（七）总计" and r.endswith("（七）总计"))), None)
+
+
+# Which judge judged: this module's own digest, so that any change to it has stored judgements
+# (reports.judged, made by the checks) redone, without a version number to remember to raise.
+JUDGE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
 def judge(report_json: dict) -> list[dict]:

@@ -137,10 +137,20 @@ def parsed_reports(ctx: Context) -> dict[tuple[str, int], dict]:
     return chosen
 
 
+# Reading a few reports' cells through the report_id index beats one pass over every cell.
+_SCAN_FROM = 1000
+
+
 def _stream_tables(ctx: Context, report_ids: list[int]):
     """(report id, its tables in ``Report.to_json()`` shape, cells in stored order) for each of
     ``report_ids`` that has cells, one report at a time. A report may come more than once: its last
     one is complete."""
+    if len(report_ids) < _SCAN_FROM:
+        for report_id in report_ids:
+            tables = _tables_of(ctx, report_id)
+            if tables:
+                yield report_id, tables
+        return
     ctx.table("_rep_ids", "id INTEGER PRIMARY KEY", [(i,) for i in report_ids])
     cursor = ctx.conn.cursor()
     cursor.row_factory = None
@@ -167,11 +177,15 @@ def _stream_tables(ctx: Context, report_ids: list[int]):
     if current is not None:
         yield current, tables
     for report_id in sorted(split):
-        tables = {}
-        for table_name, row, col, value in ctx.conn.execute(
-                "SELECT table_name, row, col, value FROM report_cells WHERE report_id = ? ORDER BY id", [report_id]):
-            tables.setdefault(table_name, []).append(_cell(row, col, value))
-        yield report_id, tables
+        yield report_id, _tables_of(ctx, report_id)
+
+
+def _tables_of(ctx: Context, report_id: int) -> dict[str, list[dict]]:
+    tables: dict[str, list[dict]] = {}
+    for table_name, row, col, value in ctx.conn.execute(
+            "SELECT table_name, row, col, value FROM report_cells WHERE report_id = ? ORDER BY id", [report_id]):
+        tables.setdefault(table_name, []).append(_cell(row, col, value))
+    return tables
 
 
 def _cell(row: str, col: str, value: float | None) -> dict:
@@ -184,17 +198,28 @@ def _cell(row: str, col: str, value: float | None) -> dict:
 def judged_reports(ctx: Context, reports: dict[tuple[str, int], dict]) -> dict[int, dict[str, dict]]:
     """report id → {problem kind: ``crawlers.extract.reports.judge`` problem} for the chosen
     ``reports`` (``parsed_reports(ctx)``) with any problem; a later problem of a kind
-    replaces an earlier one. Cells are streamed report by report, never all held at once."""
-    from crawlers.extract.reports import judge
+    replaces an earlier one. A report's judgement is kept with it (``reports.judged``) and redone
+    only when its cells or the judge changed; cells are streamed report by report, never all
+    held at once."""
+    import json
 
-    judged: dict[int, dict[str, dict]] = {}
-    for report_id, tables in _stream_tables(ctx, sorted(r["id"] for r in reports.values())):
-        problems = judge({"tables": tables})
-        if problems:
-            judged[report_id] = {p["kind"]: p for p in problems}
-        else:
-            judged.pop(report_id, None)
-    return judged
+    from crawlers.extract.reports import JUDGE_VERSION, judge
+
+    ids = sorted(r["id"] for r in reports.values())
+    ctx.table("_rep_ids", "id INTEGER PRIMARY KEY", [(i,) for i in ids])
+    stored = ctx.conn.execute("SELECT r.id, r.judged, r.judged_with FROM reports r "
+                              "WHERE r.id IN (SELECT id FROM temp._rep_ids)").fetchall()
+    found = {report_id: json.loads(judged) for report_id, judged, judged_with in stored
+             if judged_with == JUDGE_VERSION}
+    stale = [report_id for report_id in ids if report_id not in found]
+    fresh: dict[int, list[dict]] = {report_id: [] for report_id in stale}  # a report without cells has none
+    for report_id, tables in _stream_tables(ctx, stale):
+        fresh[report_id] = judge({"tables": tables})
+    ctx.conn.executemany("UPDATE reports SET judged = ?, judged_with = ? WHERE id = ?",
+                         [(json.dumps(problems, ensure_ascii=False), JUDGE_VERSION, report_id)
+                          for report_id, problems in fresh.items()])
+    found.update(fresh)
+    return {report_id: {p["kind"]: p for p in problems} for report_id, problems in found.items() if problems}
 
 
 def _crawled_per_year(ctx: Context, agency_ids: set[str]) -> dict[str, tuple[str | None, dict[int, int]]]:
