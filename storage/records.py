@@ -352,9 +352,7 @@ def upsert_report(db: sqlite_utils.Database, agency_id: str, item_id: int | None
             "year = excluded.year, title = excluded.title, published = COALESCE(excluded.published, published), "
             "format = excluded.format, media = excluded.media, sections = excluded.sections, "
             "figures = excluded.figures, problems = excluded.problems, content_hash = excluded.content_hash, "
-            "parsed_at = excluded.parsed_at, "
-            # the checks' judgement of the old cells holds while the cells are the same
-            "judged_with = CASE WHEN content_hash IS excluded.content_hash THEN judged_with END", row)
+            "parsed_at = excluded.parsed_at", row)
         report_id = db.conn.execute("SELECT id FROM reports WHERE agency_id = ? AND url = ?",
                                     [agency_id, url]).fetchone()[0]
         db.conn.executemany(

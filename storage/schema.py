@@ -275,17 +275,17 @@ def _v7_serving(db: sqlite_utils.Database) -> None:
     db.execute(f"INSERT INTO report_totals ({_TOTALS_COLUMNS}) {_TOTALS_OF_ALL_CELLS}")
 
 
-def _v8_judged_reports(db: sqlite_utils.Database) -> None:
-    """What the checks last found in each report's tables (``judged``: a JSON list of problems) and
-    which judge found it (``judged_with``: ``crawlers.extract.reports.JUDGE_VERSION``). `gkwatch
-    check` judges a report again only when its cells or the judge changed: judging all 13.8 M cells
-    of 138,506 reports took 63 s a run (benchmarks/check). A re-parse with other cells clears it."""
-    db.execute("ALTER TABLE reports ADD COLUMN judged TEXT")
-    db.execute("ALTER TABLE reports ADD COLUMN judged_with TEXT")
+def _v8_report_judgements(db: sqlite_utils.Database) -> None:
+    """What the checks last found in each report's tables (``problems``: a JSON list), for which cells
+    (the report's ``content_hash``) and by which judge (``judged_with``:
+    ``crawlers.extract.reports.JUDGE_VERSION``). `gkwatch check` judges a report again only when its
+    cells or the judge changed: judging all 13.8 M cells of 138,506 reports took 63 s a run."""
+    db.execute("CREATE TABLE report_judgements (report_id INTEGER PRIMARY KEY REFERENCES reports (id), "
+               "content_hash TEXT, judged_with TEXT NOT NULL, problems TEXT NOT NULL)")
 
 
 MIGRATIONS: list[Migration] = [_v1_core, _v2_evidence, _v3_checks, _v4_reports, _v5_alerts, _v6_search,
-                               _v7_serving, _v8_judged_reports]
+                               _v7_serving, _v8_report_judgements]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

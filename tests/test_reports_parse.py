@@ -524,7 +524,7 @@ def test_a_report_is_judged_again_only_when_its_cells_or_the_judge_change(tmp_pa
 
     found = {ids[2023]: ["balance", "impossible_value", "sum_mismatch"]}
     assert judged() == found and streamed.pop() == sorted(ids.values())
-    assert {row[0] for row in db.execute("SELECT judged_with FROM reports")} == {parser.JUDGE_VERSION}
+    assert {row[0] for row in db.execute("SELECT judged_with FROM report_judgements")} == {parser.JUDGE_VERSION}
     assert judged() == found and streamed.pop() == []  # nothing read again
     # parsed again: the same cells keep their judgement, other cells are judged again
     upsert_report(db, site.id, None, site.url("/nb/2022.html"), {**record, "year": 2022, "published": "2023-01-10"})

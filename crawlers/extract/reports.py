@@ -576,7 +576,7 @@ def _find_row(grid: dict, key: str) -> str | None:
 
 
 # Which judge judged: this module's own digest, so that any change to it has stored judgements
-# (reports.judged, made by the checks) redone, without a version number to remember to raise.
+# (report_judgements, made by the checks) redone, without a version number to remember to raise.
 JUDGE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 

@@ -198,7 +198,7 @@ def _cell(row: str, col: str, value: float | None) -> dict:
 def judged_reports(ctx: Context, reports: dict[tuple[str, int], dict]) -> dict[int, dict[str, dict]]:
     """report id → {problem kind: ``crawlers.extract.reports.judge`` problem} for the chosen
     ``reports`` (``parsed_reports(ctx)``) with any problem; a later problem of a kind
-    replaces an earlier one. A report's judgement is kept with it (``reports.judged``) and redone
+    replaces an earlier one. A judgement is kept (``report_judgements``) and a report judged again
     only when its cells or the judge changed; cells are streamed report by report, never all
     held at once."""
     import json
@@ -207,16 +207,20 @@ def judged_reports(ctx: Context, reports: dict[tuple[str, int], dict]) -> dict[i
 
     ids = sorted(r["id"] for r in reports.values())
     ctx.table("_rep_ids", "id INTEGER PRIMARY KEY", [(i,) for i in ids])
-    stored = ctx.conn.execute("SELECT r.id, r.judged, r.judged_with FROM reports r "
-                              "WHERE r.id IN (SELECT id FROM temp._rep_ids)").fetchall()
-    found = {report_id: json.loads(judged) for report_id, judged, judged_with in stored
-             if judged_with == JUDGE_VERSION}
-    stale = [report_id for report_id in ids if report_id not in found]
+    found, stale = {}, {}
+    for report_id, content_hash, problems in ctx.conn.execute(
+            "SELECT r.id, r.content_hash, j.problems FROM reports r LEFT JOIN report_judgements j "
+            "ON j.report_id = r.id AND j.content_hash IS r.content_hash AND j.judged_with = ? "
+            "WHERE r.id IN (SELECT id FROM temp._rep_ids)", [JUDGE_VERSION]):
+        if problems is None:
+            stale[report_id] = content_hash
+        else:
+            found[report_id] = json.loads(problems)
     fresh: dict[int, list[dict]] = {report_id: [] for report_id in stale}  # a report without cells has none
-    for report_id, tables in _stream_tables(ctx, stale):
+    for report_id, tables in _stream_tables(ctx, sorted(stale)):
         fresh[report_id] = judge({"tables": tables})
-    ctx.conn.executemany("UPDATE reports SET judged = ?, judged_with = ? WHERE id = ?",
-                         [(json.dumps(problems, ensure_ascii=False), JUDGE_VERSION, report_id)
+    ctx.conn.executemany("INSERT OR REPLACE INTO report_judgements VALUES (?, ?, ?, ?)",
+                         [(report_id, stale[report_id], JUDGE_VERSION, json.dumps(problems, ensure_ascii=False))
                           for report_id, problems in fresh.items()])
     found.update(fresh)
     return {report_id: {p["kind"]: p for p in problems} for report_id, problems in found.items() if problems}
