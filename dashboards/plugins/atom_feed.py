@@ -20,9 +20,7 @@ def register_output_renderer():
 
 
 def render_atom_or_empty(datasette, request, sql, columns, rows, database, table, query_name, view_name, data):
-    if rows:
-        return render_atom(datasette, request, sql, columns, rows, database, table, query_name, view_name, data)
-    if not can_render_atom(columns):  # datasette-atom's own 400 says which columns are missing
+    if rows or not can_render_atom(columns):  # (without its columns: datasette-atom's 400 names them)
         return render_atom(datasette, request, sql, columns, rows, database, table, query_name, view_name, data)
     feed = FeedGenerator()
     feed.id(request.url)
