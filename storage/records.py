@@ -170,12 +170,10 @@ def finish_crawl_run(db: sqlite_utils.Database, run_id: int, status: str, counts
 def items_stored_by_run(db: sqlite_utils.Database, run_id: int) -> dict[str, int]:
     """Items of the run's agencies stored (seen, and first seen) since the run started: the run's
     counts when its own tally was lost with the writer process."""
-    started_at, agencies = db.execute("SELECT started_at, agencies FROM crawl_runs WHERE id = ?", [run_id]).fetchone()
-    ids = json.loads(agencies)
     seen, new = db.execute(
-        f"SELECT count(*), count(CASE WHEN first_seen >= :since THEN 1 END) FROM items "
-        f"WHERE last_seen >= :since AND agency_id IN (SELECT value FROM json_each(:ids))",
-        {"since": started_at, "ids": json.dumps(ids)}).fetchone()
+        "SELECT count(*), count(CASE WHEN i.first_seen >= r.started_at THEN 1 END) "
+        "FROM crawl_runs r JOIN items i ON i.last_seen >= r.started_at "
+        "AND i.agency_id IN (SELECT value FROM json_each(r.agencies)) WHERE r.id = ?", [run_id]).fetchone()
     return {"gkwatch/items_seen": seen, "gkwatch/items_new": new}
 
 
