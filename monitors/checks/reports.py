@@ -3,11 +3,13 @@ rule in force for the report's year (2007 条例 第三十一条 for 2008–2018
 
 A report is an item of an ``annual_report`` column whose title names a year, or an item anywhere on
 the site titled as a disclosure annual report (「…2015年度政务公开工作报告」, 「…政府信息公开年报」).
-Its publication date is the earliest such item's date. Until the ``reports`` table exists (report
-parsing is another issue), this is all the database knows about reports.
+Its publication date is the earliest such item's date. What a report says (its parsed tables, in
+``reports`` and ``report_cells``) is judged by ``report_contents``.
 """
 
 from __future__ import annotations
+
+import json
 
 from monitors.rulebook import report_deadline
 
@@ -110,8 +112,6 @@ def parsed_reports(ctx: Context) -> dict[tuple[str, int], dict]:
     """(agency id, year) → the parsed report to judge, published by ``ctx.as_of``: of several copies
     (a page saying 「详见附件」 and its PDF), the one with most table cells, then the earliest URL.
     Without its cells: ``judged_reports`` streams them."""
-    import json
-
     if not ctx.fresh:
         return {}
     ctx.table("_rep_ag", "id TEXT PRIMARY KEY", [(a,) for a in sorted(ctx.fresh)])
@@ -201,8 +201,6 @@ def judged_reports(ctx: Context, reports: dict[tuple[str, int], dict]) -> dict[i
     replaces an earlier one. A judgement is kept (``report_judgements``) and a report judged again
     only when its cells or the judge changed; cells are streamed report by report, never all
     held at once."""
-    import json
-
     from crawlers.extract.reports import JUDGE_VERSION, judge
 
     ids = sorted(r["id"] for r in reports.values())
