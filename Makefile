@@ -9,7 +9,7 @@ CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 # An editable install leaves the project's modules uncompiled; where PYTHONDONTWRITEBYTECODE is set
 # (many Docker images, our development machines) every gkwatch process, crawl workers included,
 # would compile them again on every start (0.1–0.2 s each).
-COMPILE := $(PY) -m compileall -q crawlers dashboards gkwatch monitors storage
+COMPILE := $(PY) -m compileall -q core storage extract crawlers monitors dashboards gkwatch sandbox
 
 .PHONY: demo test system-deps install install-test clean
 
@@ -28,7 +28,7 @@ $(PY):
 
 $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e .
+	$(PY) -m pip install -q -e '.[sandbox]'
 	$(COMPILE)
 	touch $@
 

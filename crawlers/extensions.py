@@ -10,8 +10,8 @@ from twisted.internet import task
 
 from storage import records
 
-from .store import close_writer, store_for, writer_for
-from .writer import WriterFailed, counts as writer_counts
+from .crawl_database import close_writer, store_for, writer_for
+from .writer_process import WriterFailed, counts as writer_counts
 
 
 class CrawlRunExtension:
@@ -53,7 +53,7 @@ class CrawlRunExtension:
         try:
             self.take_writer_counts(writer_for(self.crawler).call(writer_counts))
         except WriterFailed:
-            pass  # the crawl is being stopped (crawlers.store); the line shows the last counts
+            pass  # the crawl is being stopped (crawlers.crawl_database); the line shows the last counts
         counts = self.counts()
         done = len(spider.agencies) - spider.agencies_in_progress()
         print(

@@ -15,11 +15,11 @@ from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as Scrap
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Headers
 
-from gkwatch.clock import iso
+from core.clock import iso
 from storage import records
 
 from . import evidence
-from .store import run_id_for, store_for, writer_for
+from .crawl_database import run_id_for, store_for, writer_for
 
 
 def gk(request) -> dict:

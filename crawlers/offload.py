@@ -17,7 +17,7 @@ import itertools
 import multiprocessing
 
 from crawlers.children import die_with_parent
-from crawlers.extract import decode_html, extract_detail, parse_report
+from extract import decode_html, extract_detail, parse_report
 
 _PIPE_BYTES = 1 << 20  # room for a few dozen pages in flight before a send waits
 

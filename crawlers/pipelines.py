@@ -1,10 +1,10 @@
 """The storage pipeline: every record the spider yields is upserted into SQLite, in the order it
-arrives, by the crawl's writer process (``crawlers.writer``), so a re-run duplicates nothing."""
+arrives, by the crawl's writer process (``crawlers.writer_process``), so a re-run duplicates nothing."""
 
 from __future__ import annotations
 
-from .storing import store_record
-from .store import writer_for
+from .record_writes import store_record
+from .crawl_database import writer_for
 
 
 class StoragePipeline:

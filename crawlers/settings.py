@@ -4,7 +4,7 @@
 work with `scrapy crawl disclosure -s KEY=VALUE`.
 """
 
-from gkwatch.config import Config, default_workers, user_agent
+from core.config import Config, default_workers, user_agent
 
 BOT_NAME = "gkwatch"
 SPIDER_MODULES = ["crawlers.spiders"]

@@ -22,20 +22,9 @@ import apprise
 import requests
 from apprise.decorators import notify as apprise_notify
 
-from gkwatch.clock import iso
-from gkwatch.config import SEVERITIES, Subscriber
-
-SEVERITY_RANK = {s: k for k, s in enumerate(SEVERITIES)}
-SEVERITY_LABEL = {"veto": "单项否决", "deduct": "扣分", "info": "提示"}
-EVENT_LABEL = {"opened": "新问题", "escalated": "严重程度上升", "reopened": "重新出现", "resolved": "已解决"}
-EVENT_ORDER = ("opened", "escalated", "reopened", "resolved")
-CHECK_LABEL = {
-    "site_unreachable": "站点无法访问", "homepage_stale": "首页不更新", "column_stale": "栏目不更新",
-    "column_empty": "空白栏目", "mandatory_column_missing": "专栏缺少一级目录",
-    "art20_category_missing": "第二十条缺项", "annual_report_missing": "年报缺失",
-    "annual_report_late": "年报逾期", "broken_link": "链接不可用", "item_removed": "信息被撤下",
-    "slow_page": "页面缓慢", "publishing_quota": "月度公开数量不足", "category_imbalance": "发布不均衡",
-}
+from core.clock import iso
+from core.config import Subscriber
+from core.vocabulary import EVENTS, SEVERITY_RANK, check_label, severity_label
 EVIDENCE_CHARS = 300
 DIGEST_MAX = 50      # events per digest message: a backlog is split (DingTalk caps a message at 20 KB)
 
@@ -157,7 +146,7 @@ def _evidence(text: str | None) -> str:
 
 
 def _check(event: dict) -> str:
-    return f"{CHECK_LABEL.get(event['check_name'], event['check_name'])}（{event['check_name']}）"
+    return f"{check_label(event['check_name'])}（{event['check_name']}）"
 
 
 def _lines(event: dict, link: str) -> list[str]:
@@ -173,9 +162,9 @@ def _lines(event: dict, link: str) -> list[str]:
 
 
 def single_message(event: dict, link: str) -> tuple[str, str]:
-    label = EVENT_LABEL[event["event"]]
-    title = f"【政务公开监测】{label}：{event['agency_name']} · {CHECK_LABEL.get(event['check_name'], event['check_name'])}"
-    body = "\n".join([f"{label}（{SEVERITY_LABEL[event['severity']]}）",
+    label = EVENTS[event["event"]].zh
+    title = f"【政务公开监测】{label}：{event['agency_name']} · {check_label(event['check_name'])}"
+    body = "\n".join([f"{label}（{severity_label(event['severity'])}）",
                       f"机构：{event['agency_name']}（{event['agency_id']}）", *_lines(event, link)])
     return title, body
 
@@ -184,14 +173,14 @@ def digest_message(events: list[dict], links: dict[int, str]) -> tuple[str, str]
     agencies: dict[str, list[dict]] = {}
     for event in events:
         agencies.setdefault(event["agency_id"], []).append(event)
-    counts = {name: sum(e["event"] == name for e in events) for name in EVENT_ORDER}
+    counts = {name: sum(e["event"] == name for e in events) for name in EVENTS}
     title = f"【政务公开监测】告警汇总：{len(events)} 条变化 · {len(agencies)} 个机构"
-    lines = [" · ".join(f"{EVENT_LABEL[name]} {counts[name]}" for name in EVENT_ORDER)]
+    lines = [" · ".join(f"{EVENTS[name].zh} {counts[name]}" for name in EVENTS)]
     for agency_id, group in agencies.items():
         lines += ["", f"■ {group[0]['agency_name']}（{agency_id}）"]
         for k, event in enumerate(group, 1):
-            lines.append(f"{k}. [{EVENT_LABEL[event['event']]}·{SEVERITY_LABEL[event['severity']]}] "
-                         f"{CHECK_LABEL.get(event['check_name'], event['check_name'])}：{event['subject']}")
+            lines.append(f"{k}. [{EVENTS[event['event']].zh}·{severity_label(event['severity'])}] "
+                         f"{check_label(event['check_name'])}：{event['subject']}")
             lines += ["   " + line for line in _lines(event, links[event["event_id"]])[1:]]
     return title, "\n".join(lines)
 

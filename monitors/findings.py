@@ -20,12 +20,10 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
-from gkwatch.clock import iso
+from core.clock import iso
+from core.vocabulary import SEVERITY_RANK
 
 from .checks.base import Finding, Outcome
-
-SEVERITY_RANK = {"info": 0, "deduct": 1, "veto": 2}
-
 
 @dataclass
 class Transitions:
@@ -37,7 +35,7 @@ class Transitions:
     new_keys: set[tuple[str, str, str]] = field(default_factory=set)
 
 
-_RANK_SQL = "CASE {} WHEN 'veto' THEN 2 WHEN 'deduct' THEN 1 WHEN 'info' THEN 0 ELSE -1 END"
+_RANK_SQL = "CASE {} " + " ".join(f"WHEN '{code}' THEN {rank}" for code, rank in SEVERITY_RANK.items()) + " ELSE -1 END"
 
 
 def apply(conn: sqlite3.Connection, as_of: str, outcomes: list[Outcome],

@@ -21,20 +21,11 @@ from typing import Any, Callable, Mapping
 
 import yaml
 
-from monitors.taxonomy import column_types
+from core.taxonomy import column_types
+from core.vocabulary import KINDS, LEVELS, SEVERITIES
 
 DEFAULT_PATH = Path(__file__).with_name("rulebook.yaml")
-LEVELS = ("国务院部门", "省", "市", "县", "乡镇")
-KINDS = ("政府", "部门")
-SEVERITIES = ("veto", "deduct", "info")
 VERIFICATIONS = ("VERIFIED", "VERIFIED-2nd", "UNVERIFIED")
-CHECKS = (
-    "site_unreachable", "homepage_stale", "column_stale", "column_empty", "mandatory_column_missing",
-    "art20_category_missing", "annual_report_missing", "annual_report_late", "broken_link", "item_removed",
-    "slow_page", "publishing_quota", "category_imbalance",
-    "report_balance", "report_sections_missing", "report_sum_mismatch", "report_impossible_value",
-    "report_claim_mismatch",
-)
 _YEAR_RANGE = re.compile(r"^(\d{4})-(\d{4})?$")
 _MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")

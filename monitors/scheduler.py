@@ -28,7 +28,8 @@ import threading
 import time
 from pathlib import Path
 
-from gkwatch.clock import TZ
+from core import exit_codes
+from core.clock import TZ
 
 log = logging.getLogger("gkwatch.schedule")
 
@@ -103,8 +104,7 @@ def run_job(job: str, db_path: str, config_path: str | None = None, extra: dict 
             log.info("job %s: gkwatch %s%s → exit %s %s", job, name, " --full" if "--full" in command else "",
                      code, tail)
             # `check` exits 1/2 when findings are open/new: that is data, not a failure.
-            failed = code == 3 if name == "check" else code != 0
-            if failed:
+            if exit_codes.failed(code):
                 log.warning("job %s: gkwatch %s failed: %s", job, name, result.stderr.strip()[-2000:])
                 if name == "crawl":
                     break          # the sweep does not judge a crawl that could not finish
@@ -137,7 +137,7 @@ def build_scheduler(db_path: str, config, config_path: str | None):
     from apscheduler.executors.pool import ThreadPoolExecutor
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 
-    from gkwatch.config import cron_trigger
+    from core.config import cron_trigger
 
     BackgroundScheduler = _scheduler_class()  # noqa: N806
 

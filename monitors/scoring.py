@@ -13,7 +13,7 @@ import json
 import sqlite3
 from collections import defaultdict
 
-from gkwatch.clock import iso
+from core.clock import iso
 
 from .checks.base import Context
 

@@ -13,7 +13,7 @@ from typing import Iterable
 
 import sqlite_utils
 
-from gkwatch.clock import iso
+from core.clock import iso
 
 # The crawl writes a row per fetch, listing and detail: plain SQL on the connection, since
 # sqlite_utils' Table.insert/update/upsert re-read the table's schema (PRAGMA table_info) on every
@@ -123,7 +123,7 @@ def _upsert(db: sqlite_utils.Database, table: str, row: dict, pk: str) -> None:
 
 
 def upsert_agencies(db: sqlite_utils.Database, agencies: Iterable) -> int:
-    """Registry agencies (``gkwatch.registry.Agency``) and their explicit columns, in one transaction."""
+    """Registry agencies (``core.registry.Agency``) and their explicit columns, in one transaction."""
     stamp, count = iso(), 0
     with db.conn:
         for agency in agencies:
@@ -321,7 +321,7 @@ def save_page(db: sqlite_utils.Database, page: dict) -> None:
 
 def upsert_report(db: sqlite_utils.Database, agency_id: str, item_id: int | None, url: str,
                   report_json: dict) -> int:
-    """Store one parsed report (``crawlers.extract.reports.Report.to_json()``), unique by (agency_id, url);
+    """Store one parsed report (``extract.reports.Report.to_json()``), unique by (agency_id, url);
     its cells are replaced atomically. Returns the report id."""
     import hashlib
 

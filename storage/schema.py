@@ -13,6 +13,11 @@ import sqlite_utils
 
 Migration = Callable[[sqlite_utils.Database], None]
 
+# Items whose title may name an annual report: a coarse, indexable filter (``items_report_titles``).
+# What is a report title is ``extract.is_report_title``; a query that wants the index repeats this
+# condition by using this constant, word for word.
+REPORT_TITLE_SQL = "(instr(title, '年报') OR instr(title, '年度报告') OR instr(title, '工作报告')) AND instr(title, '公开')"
+
 
 def _v1_core(db: sqlite_utils.Database) -> None:
     """Agencies, their columns and items, crawl runs and fetches, findings and scorecards."""
@@ -132,14 +137,10 @@ def _v2_evidence(db: sqlite_utils.Database) -> None:
 
 def _v3_checks(db: sqlite_utils.Database) -> None:
     """Small partial indexes for `gkwatch check` at national scale: items the crawler found missing
-    or that were confirmed removed, and items titled as annual reports (the title expression is
-    repeated verbatim in monitors/checks/reports.py, so the planner can use the index)."""
+    or that were confirmed removed, and items titled as annual reports (``REPORT_TITLE_SQL``)."""
     db.execute("CREATE INDEX items_missing ON items (column_id) WHERE missing_since IS NOT NULL")
     db.execute("CREATE INDEX items_removed ON items (column_id) WHERE removed_at IS NOT NULL")
-    db.execute(
-        "CREATE INDEX items_report_titles ON items (agency_id) WHERE "
-        "(instr(title, '年报') OR instr(title, '年度报告') OR instr(title, '工作报告')) AND instr(title, '公开')"
-    )
+    db.execute(f"CREATE INDEX items_report_titles ON items (agency_id) WHERE {REPORT_TITLE_SQL}")
 
 
 def _v4_reports(db: sqlite_utils.Database) -> None:
@@ -278,7 +279,7 @@ def _v7_serving(db: sqlite_utils.Database) -> None:
 def _v8_report_judgements(db: sqlite_utils.Database) -> None:
     """What the checks last found in each report's tables (``problems``: a JSON list), for which cells
     (the report's ``content_hash``) and by which judge (``judged_with``:
-    ``crawlers.extract.reports.JUDGE_VERSION``). `gkwatch check` judges a report again only when its
+    ``monitors.checks.report_judge.JUDGE_VERSION``). `gkwatch check` judges a report again only when its
     cells or the judge changed: judging all 13.8 M cells of 138,506 reports took 63 s a run."""
     db.execute("CREATE TABLE report_judgements (report_id INTEGER PRIMARY KEY REFERENCES reports (id), "
                "content_hash TEXT, judged_with TEXT NOT NULL, problems TEXT NOT NULL)")

@@ -10,8 +10,8 @@ import json
 from dataclasses import dataclass, field
 
 import storage
-from gkwatch.clock import iso
-from monitors.runner import run_checks
+from core.clock import iso
+from monitors.run_checks import run_checks
 
 AS_OF = dt.date(2026, 11, 22)
 D = dt.date.fromisoformat

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -11,10 +12,22 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-REAL_PAGES = SHARED / "real-pages"
-SEEDS = SHARED / "seeds"
+# The project's own test data (see tests/files/README.md); no test reads anything outside the checkout.
+FILES = Path(__file__).resolve().parent / "files"
+REAL_PAGES = FILES / "real-pages"   # real government pages, byte for byte, with pages.json
+SEEDS = FILES / "seeds"             # seed documents: agencies' own reports and rules gkwatch started from
+REAL_PAGE_FACTS = json.loads((REAL_PAGES / "pages.json").read_text(encoding="utf-8"))["pages"]
 REFERENCE_DAY = dt.date(2026, 11, 22)
+
+
+def real_pages(kind: str) -> dict[str, dict]:
+    """The real pages of one kind (list, detail, report, portal) by file name, each with its url and expect."""
+    return {name: page for name, page in REAL_PAGE_FACTS.items() if page["kind"] == kind}
+
+
+def seed(prefix: str) -> Path:
+    """The seed document whose file name starts with PREFIX ("001")."""
+    return next(SEEDS.glob(f"{prefix}_*.txt"))
 
 
 @pytest.fixture
@@ -41,7 +54,7 @@ DOWNLOAD_TIMEOUT_MS = 5000
 
 
 def import_registry(tmp_path, entries, db_path) -> None:
-    from gkwatch.registry import dump
+    from core.registry import dump
 
     registry = tmp_path / "registry.yaml"
     registry.write_text(dump(entries), encoding="utf-8")

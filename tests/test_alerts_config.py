@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from gkwatch.config import ConfigError, Subscriber, load
+from core.config import ConfigError, Subscriber, load
 from monitors.alerts import run_alerts
 
 from .alertdb import fix, two_agencies
@@ -57,7 +57,7 @@ name = "钉钉群"
 notify = ["json://127.0.0.1:{httpserver.port}/ok", "nosuchservice://abc"]
 """)
     result = run_gkwatch("--config", config, "alert")
-    assert result.returncode == 2
+    assert result.returncode == 3
     assert result.stderr.strip() == ("错误 (error): subscribers[2] 钉钉群: notify[2]: 无效的通知地址 "
                                      "(invalid notification URL), scheme 'nosuchservice'")
     assert not httpserver.log
@@ -90,7 +90,7 @@ def test_secrets_come_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("GK_TOKEN", "abc123")
     assert load(config).subscribers[0].notify == ["dingtalk://abc123/"]
     result = run_gkwatch("--config", config, "alert", "--db", tmp_path / "none.db", env={"GK_TOKEN": ""})
-    assert result.returncode == 2 and "数据库不存在" in result.stderr
+    assert result.returncode == 3 and "数据库不存在" in result.stderr
 
 
 def test_events_for_every_transition_escalation_included(tmp_path):

@@ -157,7 +157,7 @@ name = "ngo"
 notify = ["json://127.0.0.1:{httpserver.port}/hook"]
 """)
     first = alert(config)
-    assert first.returncode == 1 and "发送失败 failed: ngo notify[1]:json" in first.stderr
+    assert first.returncode == 4 and "发送失败 failed: ngo notify[1]:json" in first.stderr
     assert [(r["status"], r["attempts"], r["sent_at"]) for r in db.query("SELECT * FROM alerts")] == [("failed", 1, None)] * 2
     assert all("500" in r["last_error"] for r in db.query("SELECT * FROM alerts"))
     second = alert(config)

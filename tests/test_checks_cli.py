@@ -4,18 +4,9 @@ the last run), 3 (bad input), in a subprocess."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-
 
 from .checkdb import AS_OF, clean_site, days_before, new_db
-from .conftest import ROOT, run_gkwatch
-
-
-def run_check(*args) -> subprocess.CompletedProcess:
-    """The check command in its own process, exactly as `gkwatch check ARGS` once it is registered."""
-    return subprocess.run([sys.executable, "-m", "monitors.cli", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+from .conftest import run_gkwatch
 
 
 def make_db(db_path):
@@ -36,7 +27,8 @@ def stale(db_path, site, days=20):
     return news
 
 
-def exit_codes(runner, db_path):
+def test_gkwatch_check_exit_codes(db_path):
+    runner = run_gkwatch
     site = make_db(db_path)
     day = ["--as-of", AS_OF.isoformat(), "--db", db_path]
     clean = runner("check", *day, "--json")
@@ -61,12 +53,4 @@ def exit_codes(runner, db_path):
     assert runner("check", *day, "--as-of", "2026-13-01").returncode == 3
     assert runner("check", *day, "--rulebook", db_path.parent / "none.yaml").returncode == 3
     helptext = runner("check", "--help")
-    assert helptext.returncode == 0 and "退出码 Exit codes" in helptext.stdout and "2  有本次新出现的问题" in helptext.stdout
-
-
-def test_exit_codes_and_json_in_a_subprocess(db_path):
-    exit_codes(lambda *args: run_check(*args[1:]), db_path)
-
-
-def test_gkwatch_check_exit_codes(db_path):
-    exit_codes(run_gkwatch, db_path)
+    assert helptext.returncode == 0 and "退出码 Exit codes" in helptext.stdout and "2  check: 有本次新出现的问题" in helptext.stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from monitors.runner import exit_code
+from monitors.run_checks import exit_code
 
 from .checkdb import AS_OF, D, check, clean_site, days_before, finding, found, new_db
 

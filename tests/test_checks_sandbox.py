@@ -10,8 +10,8 @@ import re
 import pytest
 
 import storage
-from gkwatch.sandbox import Sandbox, registry_entries
-from monitors.runner import run_checks
+from sandbox import Sandbox, registry_entries
+from monitors.run_checks import run_checks
 
 from .conftest import SLOW_SECONDS, crawl, import_registry
 

@@ -55,7 +55,7 @@ def test_extract_detail_prints_the_contract():
 
 def test_extract_of_a_missing_file_is_a_clear_error():
     result = run_gkwatch("extract", "list", "no-such-page.html")
-    assert result.returncode == 2
+    assert result.returncode == 3
     assert result.stderr.strip() == "错误 (error): 文件不存在 (no such file): no-such-page.html"
 
 
@@ -69,7 +69,7 @@ def test_bad_config_is_named_by_key(tmp_path, text, message):
     config = tmp_path / "gkwatch.toml"
     config.write_text(text, encoding="utf-8")
     result = run_gkwatch("--config", config, "agencies", "list", "--db", tmp_path / "x.db")
-    assert result.returncode == 2
+    assert result.returncode == 3
     assert message in result.stderr and str(config) in result.stderr and "Traceback" not in result.stderr
 
 

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from gkwatch.sandbox import Sandbox, registry_entries
+from sandbox import Sandbox, registry_entries
 
 from .conftest import FAST_CRAWL, REFERENCE_DAY, ROOT, SLOW_SECONDS, crawl, import_registry
 
@@ -100,7 +100,7 @@ def test_a_dead_writer_stops_the_crawl_with_a_clear_error_and_the_next_run_compl
             out, err = process.communicate(timeout=60)
         finally:
             process.kill()  # not left behind if it hangs
-        assert process.returncode == 1, out + err
+        assert process.returncode == 4, out + err
         assert "写入进程已退出" in err and "Traceback" not in err, err
         assert " failed: " in out
         with sqlite3.connect(db_path) as conn:
@@ -146,7 +146,7 @@ def test_a_crawl_stopped_after_walking_its_columns_fetches_the_details_it_left_n
             out, err = process.communicate(timeout=60)
         finally:
             process.kill()
-        assert process.returncode == 1 and "stopped: shutdown" in out, out + err
+        assert process.returncode == 4 and "stopped: shutdown" in out, out + err
         assert "Traceback" not in err, err
         assert walked_but_unread(db_path) >= 50
 

@@ -4,7 +4,7 @@ the system browser), and what it reads is exactly what the plain crawl reads."""
 from __future__ import annotations
 
 import storage
-from gkwatch.sandbox import Sandbox, registry_entries
+from sandbox import Sandbox, registry_entries
 
 from .conftest import REFERENCE_DAY, crawl, import_registry
 

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 import storage
-from gkwatch.sandbox import Sandbox, registry_entries
+from sandbox import Sandbox, registry_entries
 
 from .conftest import DOWNLOAD_TIMEOUT_MS, REFERENCE_DAY, SLOW_SECONDS, crawl, import_registry
 

@@ -3,8 +3,8 @@ validates and names every department with its homepage and disclosure portal."""
 
 from __future__ import annotations
 
-from gkwatch.registry import load_file
-from gkwatch.sandbox import Sandbox
+from core.registry import load_file
+from sandbox import Sandbox
 
 from .conftest import REFERENCE_DAY, run_gkwatch
 
@@ -39,5 +39,5 @@ def test_discover_on_a_page_without_site_lists_says_so(tmp_path):
         department = next(a for a in sandbox.manifest()["agencies"] if a["id"] == "sb-huailing-czj")
         result = run_gkwatch("agencies", "discover", department["homepage"], "--level", "市", "--region-code", "340400",
                              env={"GKWATCH_CONFIG": ""})
-    assert result.returncode == 1
+    assert result.returncode == 4
     assert "没有找到部门或下级政府的网站链接" in result.stderr and "Traceback" not in result.stderr

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from crawlers.extract import date_from_url, parse_date, parse_datetime
+from extract import date_from_url, parse_date, parse_datetime
 
 JAN5 = dt.date(2024, 1, 5)
 

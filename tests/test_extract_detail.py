@@ -1,9 +1,10 @@
 import hashlib
-from pathlib import Path
 
-from crawlers.extract import extract_detail, extract_links
+from extract import extract_detail, extract_links
 
-FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+from .conftest import FILES
+
+FIXTURES = FILES / "extract"
 UCAP_URL = "http://www.gov.cn/zhengce/content/2024-01/05/content_6924471.htm"
 TRS_URL = "http://yjj.example.gov.cn/tzgg/202403/t20240305_5521.html"
 

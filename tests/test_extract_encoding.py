@@ -1,11 +1,12 @@
 import codecs
-from pathlib import Path
 
 import pytest
 
-from crawlers.extract import decode_html, extract_detail
+from extract import decode_html, extract_detail
 
-FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+from .conftest import FILES
+
+FIXTURES = FILES / "extract"
 TITLE = "关于表彰2023年度优秀志愿者王珺、陈镕等同志的决定"  # 珺 and 镕 are in GBK, not in GB2312
 
 

@@ -1,12 +1,13 @@
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
 
-from crawlers.extract import ListItem, extract_json_list, extract_list
+from extract import ListItem, extract_json_list, extract_list
 
-FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+from .conftest import FILES
+
+FIXTURES = FILES / "extract"
 
 
 def fixture(name: str) -> str:

@@ -1,31 +1,23 @@
-"""The extractors against eleven real government pages and the facts checked in expected.json."""
+"""The extractors against eleven real government pages and the facts checked in tests/files/real-pages/pages.json."""
 
-import json
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from crawlers.extract import date_from_url, extract_detail, extract_links, extract_list
+from extract import date_from_url, extract_detail, extract_links, extract_list
 
 
-from .conftest import REAL_PAGES
+from .conftest import REAL_PAGES, real_pages
 
-
-def real_pages_dir() -> Path:
-    """../shared/real-pages beside the checkout (read-only reference pages; CI has them too)."""
-    return REAL_PAGES
-
-
-EXPECTED = json.loads((real_pages_dir() / "expected.json").read_text(encoding="utf-8"))
-LISTS = {case["file"]: case for case in EXPECTED["lists"]}
-DETAILS = {case["file"]: case for case in EXPECTED["details"]}
-REPORTS = {case["file"]: case for case in EXPECTED["reports"]}
+LISTS = real_pages("list")
+DETAILS = real_pages("detail")
+REPORTS = real_pages("report")
+PORTALS = real_pages("portal")
 
 
 def page(name: str) -> str:
-    return (real_pages_dir() / name).read_text(encoding="utf-8")
+    return (REAL_PAGES / name).read_text(encoding="utf-8")
 
 
 def list_page(name: str):
@@ -36,19 +28,19 @@ def detail_page(name: str, cases=DETAILS):
     return extract_detail(page(name), cases[name]["url"])
 
 
-# --- lists: every item and the page count of expected.json ---------------------------------
+# --- lists: every item and the page count of pages.json ---------------------------------------
 
 @pytest.mark.parametrize("name", sorted(LISTS))
 def test_list_items_match_expected_exactly(name):
-    assert list_page(name).to_json()["items"] == LISTS[name]["items"]
+    assert list_page(name).to_json()["items"] == LISTS[name]["expect"]["items"]
 
 
 @pytest.mark.parametrize("name", sorted(LISTS))
 def test_list_total_pages(name):
-    assert list_page(name).total_pages == LISTS[name]["total_pages"]
+    assert list_page(name).total_pages == LISTS[name]["expect"]["total_pages"]
 
 
-# --- details and reports: the facts of expected.json ----------------------------------------
+# --- details and reports: the facts of pages.json -------------------------------------------
 
 @pytest.mark.parametrize("name", sorted(DETAILS))
 @pytest.mark.parametrize("fact", ["title", "source", "index_no", "doc_no", "attachments"])
@@ -91,7 +83,7 @@ def test_detail_to_json_has_exactly_the_agreed_keys():
     }
 
 
-# --- traps named in real-pages/README.md ------------------------------------------------------
+# --- traps named in the pages' notes ---------------------------------------------------------
 
 def test_hanweb_list_has_45_preloaded_records_and_15_pages():
     listing = list_page("shandong_nyj_tzgg_list_hanweb.html")
@@ -187,9 +179,9 @@ def test_nea_tabbed_list_collapses_whitespace_between_co_issuers():
 
 
 def test_portal_links_include_the_six_subcolumns():
-    case = EXPECTED["portals"][0]
-    links = set(extract_links(page(case["file"]), case["url"]))
-    for column in case["subcolumns"]:
+    (name, case), = PORTALS.items()
+    links = set(extract_links(page(name), case["url"]))
+    for column in case["expect"]["subcolumns"]:
         assert (column["name"], column["url"]) in links
 
 

@@ -4,16 +4,16 @@ process gives (the worker is a speed-up, never a different answer)."""
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 
 import pytest
 
 from crawlers.offload import Offload, WorkerDied, detail_data, report_data
 
-from .conftest import REAL_PAGES
+from .conftest import REAL_PAGES, real_pages
 
-EXPECTED = json.loads((REAL_PAGES / "expected.json").read_text(encoding="utf-8"))
+DETAILS = real_pages("detail")
+REPORTS = real_pages("report")
 
 
 def in_both(function, *args) -> tuple:
@@ -26,8 +26,8 @@ def in_both(function, *args) -> tuple:
 
 
 def test_a_detail_page_parsed_in_a_worker_matches_the_crawler():
-    case = next(c for c in EXPECTED["details"] if c["file"] == "nea_energy_law_detail.html")
-    body = (REAL_PAGES / case["file"]).read_bytes()
+    name, case = "nea_energy_law_detail.html", DETAILS["nea_energy_law_detail.html"]
+    body = (REAL_PAGES / name).read_bytes()
     in_worker, in_process = in_both(detail_data, body, case["url"], "text/html")
     assert in_worker == in_process
     assert (in_worker["title"], in_worker["published"], in_worker["source"]) == (
@@ -36,16 +36,16 @@ def test_a_detail_page_parsed_in_a_worker_matches_the_crawler():
 
 
 def test_an_annual_report_parsed_in_a_worker_matches_the_crawler():
-    case = next(c for c in EXPECTED["reports"] if c["file"] == "pingtan_annual_report_2023.html")
-    body = (REAL_PAGES / case["file"]).read_bytes()
+    name, case = "pingtan_annual_report_2023.html", REPORTS["pingtan_annual_report_2023.html"]
+    body = (REAL_PAGES / name).read_bytes()
     in_worker, in_process = in_both(report_data, body, case["url"], None)
     assert in_worker == in_process
     assert (in_worker["year"], in_worker["format"], in_worker["title"]) == (2023, "2021", case["expect"]["title"])
 
 
 def test_a_worker_that_dies_fails_its_task_and_is_replaced():
-    case = next(c for c in EXPECTED["details"] if c["file"] == "nea_energy_law_detail.html")
-    body = (REAL_PAGES / case["file"]).read_bytes()
+    name, case = "nea_energy_law_detail.html", DETAILS["nea_energy_law_detail.html"]
+    body = (REAL_PAGES / name).read_bytes()
 
     async def run():
         offload = Offload(1)

@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 import storage
-from gkwatch.registry import RegistryError, load_file, load_paths
+from core.registry import RegistryError, load_file, load_paths
 
 from .conftest import ROOT, run_gkwatch
 
@@ -100,7 +100,7 @@ def test_cli_import_rejects_bad_file_whole_and_imports_good(tmp_path, db_path):
     good = write(tmp_path, GOOD, "good.yaml")
     bad = write(tmp_path, GOOD.replace("qingchuan-swj", "qingchuan-x").replace("level: 市", "level: 地级市"), "bad.yaml")
     result = run_gkwatch("agencies", "import", bad, "--db", db_path)
-    assert result.returncode == 2
+    assert result.returncode == 3
     assert result.stderr.strip() == (
         f"错误 (error): {bad}:4: level: 取值 '地级市' 无效, 应为 (must be one of): 国务院部门 / 省 / 市 / 县 / 乡镇"
     )

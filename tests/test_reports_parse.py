@@ -5,28 +5,27 @@ title recognition, storage, and `gkwatch extract report`."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from crawlers.extract import is_report_title, parse_report, report_requests
-from crawlers.extract.reports import REQUEST_COLS, REVIEW_COLS, judge
+from extract import is_report_title, parse_report, report_requests
+from extract.reports import REQUEST_COLS, REVIEW_COLS
+from monitors.checks.report_judge import judge
 from monitors.checks.reports import report_timeliness
 from monitors.rulebook import load
 
-from .conftest import run_gkwatch
+from .conftest import REAL_PAGES, real_pages, run_gkwatch, seed
 
-REAL = Path("/work/shared/real-pages")
-SEEDS = Path("/work/shared/seeds")
-EXPECTED = json.loads((REAL / "expected.json").read_text(encoding="utf-8"))["reports"]
-PINGTAN, DISHUI = EXPECTED
+REPORTS = real_pages("report")
+PINGTAN = {"file": "pingtan_annual_report_2023.html", **REPORTS["pingtan_annual_report_2023.html"]}
+DISHUI = {"file": "pingtan_dishui_annual_report_2013.html", **REPORTS["pingtan_dishui_annual_report_2013.html"]}
 CONTRACT_KEYS = ["year", "agency", "published", "format", "sections", "tables", "figures", "problems"]
 SIX = ["总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况",
        "存在的主要问题及改进情况", "其他需要报告的事项"]
 
 
 def parse_file(name: str, url: str):
-    return parse_report((REAL / name).read_bytes(), url)
+    return parse_report((REAL_PAGES / name).read_bytes(), url)
 
 
 @pytest.fixture(scope="module")
@@ -81,10 +80,6 @@ def test_dishui_2013_free_text_figures():
     assert report["problems"] == []
 
 
-def seed(prefix: str) -> Path:
-    return next(SEEDS.glob(f"{prefix}_*.txt"))
-
-
 def test_seed_001_xuancheng_2015_on_time():
     report = parse_report(seed("001").read_bytes(), "https://www.xuancheng.gov.cn/").to_json()
     assert (report["year"], report["agency"], report["published"], report["format"]) == (
@@ -133,7 +128,7 @@ def test_garbage_and_empty_bodies_never_crash():
 
 
 def test_truncated_html_is_a_problem():
-    html = (REAL / PINGTAN["file"]).read_bytes()
+    html = (REAL_PAGES / PINGTAN["file"]).read_bytes()
     cut = html[:html.index("（五）不予处理".encode())]
     report = parse_report(cut, PINGTAN["url"]).to_json()
     kinds = [p["kind"] for p in report["problems"]]
@@ -293,7 +288,7 @@ def test_report_totals_follow_every_change_of_cells_year_and_level(tmp_path, pin
 
 
 def test_cli_extract_report_prints_the_contract():
-    result = run_gkwatch("extract", "report", REAL / PINGTAN["file"], "--url", PINGTAN["url"])
+    result = run_gkwatch("extract", "report", REAL_PAGES / PINGTAN["file"], "--url", PINGTAN["url"])
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
     assert list(out) == CONTRACT_KEYS
@@ -312,8 +307,8 @@ def test_docx_report_tables_read_like_the_pdf():
 
     import docx
 
-    from gkwatch.sandbox import files
-    from gkwatch.sandbox import reports as rep
+    from sandbox import files
+    from sandbox import reports as rep
 
     data = rep.make_report(2023, random.Random(7), is_gov=True, carry_in=[1, 0, 0, 0, 0, 0], balance_error=False)
     document = docx.Document()
@@ -388,7 +383,6 @@ def test_streamed_report_contents_find_what_loading_every_cell_found(tmp_path, m
     import dataclasses
 
     import storage
-    from crawlers.extract.reports import judge
     from monitors import rulebook
     from monitors.checks import Context, prepare
     from monitors.checks import reports as module
@@ -490,7 +484,7 @@ def test_streamed_report_contents_find_what_loading_every_cell_found(tmp_path, m
 
 
 def test_a_report_is_judged_again_only_when_its_cells_or_the_judge_change(tmp_path, monkeypatch):
-    import crawlers.extract.reports as parser
+    import monitors.checks.report_judge as judge_module
     import storage
     from monitors import rulebook
     from monitors.checks import Context, prepare
@@ -524,12 +518,12 @@ def test_a_report_is_judged_again_only_when_its_cells_or_the_judge_change(tmp_pa
 
     found = {ids[2023]: ["balance", "impossible_value", "sum_mismatch"]}
     assert judged() == found and streamed.pop() == sorted(ids.values())
-    assert {row[0] for row in db.execute("SELECT judged_with FROM report_judgements")} == {parser.JUDGE_VERSION}
+    assert {row[0] for row in db.execute("SELECT judged_with FROM report_judgements")} == {judge_module.JUDGE_VERSION}
     assert judged() == found and streamed.pop() == []  # nothing read again
     # parsed again: the same cells keep their judgement, other cells are judged again
     upsert_report(db, site.id, None, site.url("/nb/2022.html"), {**record, "year": 2022, "published": "2023-01-10"})
     upsert_report(db, site.id, None, site.url("/nb/2023.html"), {**record, "year": 2023, "published": "2024-01-10"})
     assert judged() == {} and streamed.pop() == [ids[2023]]
     # a changed judge judges everything again
-    monkeypatch.setattr(parser, "JUDGE_VERSION", "another-judge")
+    monkeypatch.setattr(judge_module, "JUDGE_VERSION", "another-judge")
     assert judged() == {} and streamed.pop() == sorted(ids.values())

@@ -23,7 +23,7 @@ import lxml.html
 import pdfplumber
 import pytest
 
-from gkwatch.sandbox import DEFAULT_PORT, Sandbox, build_manifest, registry_entries
+from sandbox import DEFAULT_PORT, Sandbox, build_manifest, registry_entries
 
 REF = dt.date(2026, 11, 22)
 ROOT = Path(__file__).resolve().parent.parent
@@ -184,7 +184,7 @@ def test_registry_entries():
 
 
 def test_builds_are_deterministic(manifest, sandbox):
-    code = ("import datetime, hashlib, json, sys; from gkwatch.sandbox import build_manifest; "
+    code = ("import datetime, hashlib, json, sys; from sandbox import build_manifest; "
             f"m = build_manifest(datetime.date(2026, 11, 22), {sandbox.port}); "
             "sys.stdout.write(hashlib.sha1(json.dumps(m, sort_keys=True).encode()).hexdigest())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

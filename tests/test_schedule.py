@@ -13,7 +13,7 @@ import sys
 import time
 
 import storage
-from gkwatch.sandbox import Sandbox, registry_entries
+from sandbox import Sandbox, registry_entries
 from monitors.scheduler import commands, lock_path, run_job, try_lock
 
 from .conftest import FAST_CRAWL, REFERENCE_DAY, ROOT, SLOW_SECONDS, import_registry

@@ -26,7 +26,7 @@ import yaml
 from playwright.sync_api import sync_playwright
 
 import storage
-from gkwatch.sandbox import build_manifest
+from sandbox import build_manifest
 
 from .conftest import ROOT, run_gkwatch
 

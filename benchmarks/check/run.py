@@ -1,4 +1,4 @@
-"""Time `gkwatch check` (``monitors.runner.run_checks``) over a generated database.
+"""Time `gkwatch check` (``monitors.run_checks.run_checks``) over a generated database.
 
     python benchmarks/check/generate.py            # once: benchmarks/check/bench.db (≈ 4 GB)
     python benchmarks/check/run.py [--db benchmarks/check/bench.db] [--runs 2]
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import storage  # noqa: E402
-from monitors.runner import run_checks  # noqa: E402
+from monitors.run_checks import run_checks  # noqa: E402
 
 from generate import AS_OF  # noqa: E402
 

@@ -9,7 +9,7 @@ Four steps, each timed and skipped when already done (so a rerun only applies ne
 2. parsed annual reports: one ``reports`` row per annual-report item (≈ 138,000), and for the 2019+
    reports the ≈ 200 ``report_cells`` of the national template (a real parsed report's cells, values
    varied), so the 年报 dashboard has national-scale data (benchmarks/check/generate.py writes none);
-3. the checks (``monitors.runner.run_checks``) as of three dates a week apart, so findings,
+3. the checks (``monitors.run_checks.run_checks``) as of three dates a week apart, so findings,
    finding_events, scorecards and check_runs exist and trend charts have more than one point;
 4. ``storage.connect()``: whatever migrations the code has beyond the generated database's version
    (the full-text index ``items_fts`` over 10 million titles, for instance) apply, as they would
@@ -44,15 +44,15 @@ def _check_generator():
     return module
 
 
-REAL_REPORT = Path("/work/shared/real-pages/pingtan_annual_report_2023.html")
+REAL_REPORT = ROOT / "tests" / "files" / "real-pages" / "pingtan_annual_report_2023.html"
 
 
 def template() -> tuple[list[tuple[str, str, str, float]], list]:
     """The cells (table, row, col, value) and sections of a real 2021-template report as
-    crawlers.extract.reports parses it or, without that page, cells of the same shape from the labels
+    extract.reports parses it or, without that page, cells of the same shape from the labels
     of storage/schema.py's wide views."""
     if REAL_REPORT.exists():
-        from crawlers.extract.reports import parse_report
+        from extract.reports import parse_report
 
         parsed = parse_report(REAL_REPORT.read_bytes(), "https://www.pingtan.gov.cn/").to_json()
         return ([(t, c["row"], c["col"], c["value"]) for t, cells in parsed["tables"].items() for c in cells],
@@ -161,7 +161,7 @@ def main() -> int:
     if done >= len(days):
         print(f"3/4 {done} check runs already there: skipped", flush=True)
     else:
-        from monitors.runner import run_checks
+        from monitors.run_checks import run_checks
 
         report["steps"]["checks"] = []
         for back in days[done:]:

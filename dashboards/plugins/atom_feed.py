@@ -11,7 +11,7 @@ from datasette.utils.asgi import Response
 from datasette_atom import can_render_atom, render_atom
 from feedgen.feed import FeedGenerator
 
-from gkwatch.clock import now
+from core.clock import now
 
 
 @hookimpl(trylast=True)

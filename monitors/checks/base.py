@@ -24,6 +24,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from extract.reports import is_report_title
 from monitors.rulebook import Rulebook
 
 PAGE_KINDS = ("home", "portal", "column", "api")
@@ -31,7 +32,6 @@ ROBOTS_ERROR = "robots.txt%"
 OK = "COALESCE(f.status BETWEEN 200 AND 399, 0)"   # an answer (304 is the cached page)
 HOME_OK = "COALESCE(f.status BETWEEN 200 AND 399 AND COALESCE(f.elapsed_ms, 0) < a.timeout_ms, 0)"
 _REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_REPORT_TITLE = re.compile(r"(政府信息公开|政务公开|信息公开).*(年报|年度报告|工作报告)")
 
 
 @dataclass
@@ -113,11 +113,12 @@ class Context:
 
 def report_year(title: str | None, strict: int) -> int | None:
     """The report year a title names (「2023年度政府信息公开工作年度报告」 → 2023); with ``strict``
-    the title must also read as a disclosure annual report (for items outside 年报 columns)."""
+    the title must also read as a disclosure annual report (``extract.is_report_title``: for items
+    outside 年报 columns)."""
     if not title:
         return None
-    if strict and (not _REPORT_TITLE.search(title) or "关于" in title or "通知" in title):
-        return None
+    if strict:
+        return is_report_title(title)
     match = _REPORT_YEAR.search(title)
     return int(match.group(1)) if match else None
 

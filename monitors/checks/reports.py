@@ -12,12 +12,10 @@ from __future__ import annotations
 import json
 
 from monitors.rulebook import report_deadline
+from storage.schema import REPORT_TITLE_SQL
 
 from .base import Context, Finding, Outcome, days_between, rule_fields, short_cite
-
-
-REPORT_TITLES = ("(instr(title, '年报') OR instr(title, '年度报告') OR instr(title, '工作报告')) "
-                 "AND instr(title, '公开')")
+from . import report_judge
 
 
 def report_timeliness(rules: dict, year: int, published: str | None) -> dict | None:
@@ -42,13 +40,12 @@ def find_reports(ctx: Context) -> dict[str, dict[int, dict]]:
         FROM _col c JOIN items i ON i.column_id = c.id
         WHERE c.type = 'annual_report' AND i.removed_at IS NULL AND (i.published IS NULL OR i.published <= :day)""",
                  {"day": ctx.day})
-    # Reports filed elsewhere on the site, through the partial index of report-like titles
-    # (storage.schema._v3_checks: the title condition must stay word for word the same).
+    # Reports filed elsewhere on the site, through the partial index of report-like titles.
     conn.execute(f"""
         INSERT INTO _reports
         SELECT agency_id, gk_report_year(title, 1), published, url, title
         FROM items INDEXED BY items_report_titles
-        WHERE {REPORT_TITLES}
+        WHERE {REPORT_TITLE_SQL}
           AND removed_at IS NULL AND (published IS NULL OR published <= :day)
           AND agency_id IN (SELECT id FROM _ag WHERE fresh)
           AND COALESCE(column_id NOT IN (SELECT id FROM _col WHERE type = 'annual_report'), 1)""",
@@ -196,29 +193,27 @@ def _cell(row: str, col: str, value: float | None) -> dict:
 
 
 def judged_reports(ctx: Context, reports: dict[tuple[str, int], dict]) -> dict[int, dict[str, dict]]:
-    """report id → {problem kind: ``crawlers.extract.reports.judge`` problem} for the chosen
+    """report id → {problem kind: ``report_judge.judge`` problem} for the chosen
     ``reports`` (``parsed_reports(ctx)``) with any problem; a later problem of a kind
     replaces an earlier one. A judgement is kept (``report_judgements``) and a report judged again
     only when its cells or the judge changed; cells are streamed report by report, never all
     held at once."""
-    from crawlers.extract.reports import JUDGE_VERSION, judge
-
     ids = sorted(r["id"] for r in reports.values())
     ctx.table("_rep_ids", "id INTEGER PRIMARY KEY", [(i,) for i in ids])
     found, stale = {}, {}
     for report_id, content_hash, problems in ctx.conn.execute(
             "SELECT r.id, r.content_hash, j.problems FROM reports r LEFT JOIN report_judgements j "
             "ON j.report_id = r.id AND j.content_hash IS r.content_hash AND j.judged_with = ? "
-            "WHERE r.id IN (SELECT id FROM temp._rep_ids)", [JUDGE_VERSION]):
+            "WHERE r.id IN (SELECT id FROM temp._rep_ids)", [report_judge.JUDGE_VERSION]):
         if problems is None:
             stale[report_id] = content_hash
         else:
             found[report_id] = json.loads(problems)
     fresh: dict[int, list[dict]] = {report_id: [] for report_id in stale}  # a report without cells has none
     for report_id, tables in _stream_tables(ctx, sorted(stale)):
-        fresh[report_id] = judge({"tables": tables})
+        fresh[report_id] = report_judge.judge({"tables": tables})
     ctx.conn.executemany("INSERT OR REPLACE INTO report_judgements VALUES (?, ?, ?, ?)",
-                         [(report_id, stale[report_id], JUDGE_VERSION, json.dumps(problems, ensure_ascii=False))
+                         [(report_id, stale[report_id], report_judge.JUDGE_VERSION, json.dumps(problems, ensure_ascii=False))
                           for report_id, problems in fresh.items()])
     found.update(fresh)
     return {report_id: {p["kind"]: p for p in problems} for report_id, problems in found.items() if problems}
@@ -248,7 +243,7 @@ def _crawled_per_year(ctx: Context, agency_ids: set[str]) -> dict[str, tuple[str
 
 
 def report_contents(ctx: Context) -> list[Outcome]:
-    from crawlers.extract.reports import SECTIONS
+    from extract.reports import SECTIONS
 
     outcomes = {name: Outcome(name, evaluated=set(ctx.fresh)) for name in CONTENT_CHECKS}
     reports = parsed_reports(ctx)

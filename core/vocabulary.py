@@ -1,0 +1,94 @@
+"""gkwatch's one vocabulary: every code the project stores, with the Chinese label a person sees and
+the English beside it. Registry, rulebook, config, checks, alerts, the CLI and the Datasette
+metadata take their codes and labels from here (tests/test_vocabulary.py holds the metadata and
+the rulebook to it). Column types live in ``column_types.yaml`` beside this module, as data a user
+edits; ``column_type_label`` reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .taxonomy import label as column_type_label
+
+# 行政层级 (administrative levels), from the top.
+LEVELS: tuple[str, ...] = ("国务院部门", "省", "市", "县", "乡镇")
+# 机构类别: a government (人民政府) or one of its departments.
+KINDS: tuple[str, ...] = ("政府", "部门")
+
+
+@dataclass(frozen=True)
+class Label:
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return f"{self.zh} ({self.en})"
+
+
+# 严重程度, mildest first: a severity's rank is its index here.
+SEVERITIES: dict[str, Label] = {
+    "info": Label("提示", "notice"),
+    "deduct": Label("扣分", "deduction"),
+    "veto": Label("单项否决", "veto"),
+}
+SEVERITY_RANK: dict[str, int] = {code: rank for rank, code in enumerate(SEVERITIES)}
+
+# 检查项: every check id a finding can carry, in the order a check run writes them.
+CHECKS: dict[str, Label] = {
+    "site_unreachable": Label("站点无法访问", "site unreachable"),
+    "slow_page": Label("页面打开缓慢", "slow page"),
+    "homepage_stale": Label("首页不更新", "home page not updated"),
+    "column_stale": Label("栏目不更新", "column not updated"),
+    "column_empty": Label("空白栏目", "empty column"),
+    "mandatory_column_missing": Label("专栏缺少法定一级目录", "mandatory column missing"),
+    "art20_category_missing": Label("法定主动公开内容缺项", "Article 20 category missing"),
+    "annual_report_missing": Label("年报缺失", "annual report missing"),
+    "annual_report_late": Label("年报逾期", "annual report late"),
+    "report_balance": Label("年报勾稽不符", "report totals do not balance"),
+    "report_sections_missing": Label("年报缺少章节", "report sections missing"),
+    "report_sum_mismatch": Label("年报合计不符", "report sum mismatch"),
+    "report_impossible_value": Label("年报数值异常", "impossible value in report"),
+    "report_claim_mismatch": Label("年报数量不实", "report count not borne out"),
+    "broken_link": Label("链接不可用", "broken link"),
+    "item_removed": Label("信息被撤下", "item removed"),
+    "publishing_quota": Label("月度公开数量不足", "monthly quota not met"),
+    "category_imbalance": Label("发布不均衡", "publishing imbalance"),
+}
+
+# 问题状态 (a finding's status).
+FINDING_STATUSES: dict[str, Label] = {
+    "open": Label("未解决", "open"),
+    "resolved": Label("已解决", "resolved"),
+}
+
+# 问题变化 (the transitions a check run writes and alerts send).
+EVENTS: dict[str, Label] = {
+    "opened": Label("新问题", "new"),
+    "escalated": Label("严重程度上升", "escalated"),
+    "reopened": Label("重新出现", "re-opened"),
+    "resolved": Label("已解决", "resolved"),
+}
+
+# 抓取状态 (a crawl run's status; a stopped run is "stopped: <Scrapy's reason>").
+CRAWL_STATUSES: dict[str, Label] = {
+    "running": Label("进行中", "running"),
+    "finished": Label("已完成", "finished"),
+    "interrupted": Label("已中断", "interrupted"),
+    "stopped": Label("已停止", "stopped"),
+    "failed": Label("失败", "failed"),
+}
+
+
+def check_label(check: str) -> str:
+    """The Chinese label of a check id; an unknown id (a rulebook of a newer version) as itself."""
+    known = CHECKS.get(check)
+    return known.zh if known else check
+
+
+def severity_label(severity: str) -> str:
+    return SEVERITIES[severity].zh
+
+
+__all__ = ["CHECKS", "CRAWL_STATUSES", "EVENTS", "FINDING_STATUSES", "KINDS", "LEVELS", "Label",
+           "SEVERITIES", "SEVERITY_RANK", "check_label", "column_type_label", "severity_label"]

@@ -1,0 +1,51 @@
+"""How each record the spider yields is stored: run by the crawl's writer process
+(``crawlers.writer_process``), in the order the records arrive. Kept apart from the pipeline so that the
+writer process imports storage and the records alone, not Scrapy."""
+
+from __future__ import annotations
+
+from storage import records
+
+from .items import ColumnDoneRecord, ColumnRecord, DetailRecord, ListingRecord, PageRecord, ReportRecord
+from .writer_process import count
+
+# Column ids by (agency, URL), for the listings and column ends that follow.
+_column_ids: dict[tuple[str, str], int] = {}
+
+
+def store_record(db, item) -> None:
+    """One record, on the writer process."""
+    if isinstance(item, ColumnRecord):
+        parent = _column_ids.get((item.agency_id, item.parent_url)) if item.parent_url else None
+        _column_ids[(item.agency_id, item.url)] = records.upsert_column(db, {
+            "agency_id": item.agency_id, "url": item.url, "name": item.name, "type": item.type,
+            "parent_id": parent, "js": item.js, "explicit": int(item.explicit),
+        })
+    elif isinstance(item, ListingRecord):
+        column_id = _column_ids.get((item.agency_id, item.column_url))
+        for url, title, published in item.items:
+            is_new = records.upsert_listing(db, {
+                "agency_id": item.agency_id, "column_id": column_id, "url": url, "title": title, "published": published,
+            })
+            count("gkwatch/items_seen")
+            if is_new:
+                count("gkwatch/items_new")
+    elif isinstance(item, DetailRecord):
+        detail = item.detail
+        records.store_detail(db, item.agency_id, item.url, detail, detail.get("attachments") or [], item.text)
+        count("gkwatch/details")
+    elif isinstance(item, ColumnDoneRecord):
+        column_id = _column_ids.get((item.agency_id, item.column_url))
+        if column_id is not None:
+            if item.complete:
+                records.column_walked(db, column_id)
+            if item.seen and (item.complete or item.oldest):
+                records.mark_missing(db, column_id, item.seen, None if item.complete else item.oldest)
+    elif isinstance(item, ReportRecord):
+        records.upsert_report(db, item.agency_id, records.item_id(db, item.agency_id, item.item_url),
+                              item.url, item.report)
+        count("gkwatch/reports")
+    elif isinstance(item, PageRecord):
+        if item.latest_item_date:
+            records.set_latest_item_date(db, item.url, item.latest_item_date)
+        records.upsert_links(db, item.agency_id, item.url, item.links)
