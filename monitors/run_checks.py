@@ -17,16 +17,14 @@ import sqlite3
 import time
 from pathlib import Path
 
+from core import exit_codes
 from core.clock import iso
+from core.vocabulary import SEVERITIES, SEVERITY_RANK
 
 from . import findings as lifecycle
 from . import rulebook as rulebook_module
-from .checks import FAMILIES, Context, prepare
-from .findings import SEVERITY_RANK
+from .checks import CHECKS, Context, prepare
 from .scoring import write_scorecards
-
-EXIT_CLEAN, EXIT_OPEN, EXIT_NEW = 0, 1, 2
-
 
 def run_checks(db, as_of: dt.date | str, agency_ids: list[str] | None = None,
                rulebook: rulebook_module.Rulebook | str | Path | None = None) -> dict:
@@ -47,10 +45,10 @@ def run_checks(db, as_of: dt.date | str, agency_ids: list[str] | None = None,
         run_id = conn.execute("INSERT INTO check_runs (as_of, started_at, agencies) VALUES (?, ?, ?)",
                               [ctx.day, started, json.dumps(ctx.agency_ids or "all", ensure_ascii=False)]).lastrowid
         outcomes = []
-        for name, family in FAMILIES:
+        for check in CHECKS:
             mark = time.perf_counter()
-            outcomes += family(ctx)
-            timings[name] = round(time.perf_counter() - mark, 3)
+            outcomes.append(check(ctx))
+            timings[check.__name__] = round(time.perf_counter() - mark, 3)
         mark = time.perf_counter()
         transitions = lifecycle.apply(conn, ctx.day, outcomes, run_id)
         cards = write_scorecards(ctx, run_id, ctx.observed)
@@ -78,7 +76,7 @@ def _document(ctx: Context, run_id: int, transitions: lifecycle.Transitions, car
                        "new": key in transitions.new_keys})
     listed.sort(key=lambda f: (f["status"] != "open", -SEVERITY_RANK[f["severity"]], f["agency"], f["check"],
                                f["subject"]))
-    open_counts = {s: 0 for s in ("veto", "deduct", "info")}
+    open_counts = {s: 0 for s in reversed(SEVERITIES)}
     by_check: dict[str, int] = {}
     for f in listed:
         if f["status"] == "open":
@@ -106,7 +104,7 @@ def exit_code(document: dict, severity: str = "deduct") -> int:
     wanted = [s for s, rank in SEVERITY_RANK.items() if rank >= SEVERITY_RANK[severity]]
     summary = document["summary"]
     if sum(summary["new"][s] for s in wanted):
-        return EXIT_NEW
+        return exit_codes.FINDINGS_NEW
     if sum(summary["open"][s] for s in wanted):
-        return EXIT_OPEN
-    return EXIT_CLEAN
+        return exit_codes.FINDINGS_OPEN
+    return exit_codes.OK

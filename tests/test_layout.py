@@ -22,7 +22,7 @@ MAY_IMPORT = {
     "sandbox": set(),   # beside the application: imported only by the demo and the tests
 }
 SKIPPED = {".git", ".venv", "__pycache__", "demo-data", ".pytest_cache"}
-SAVED_PAGES = Path("tests", "files")   # third parties' bytes, kept as found (a page may link "/home/")
+SAVED_PAGES = Path("tests", "files")   # third parties' bytes, kept as found (a page may link a home folder)
 
 
 def package_imports() -> dict[str, dict[str, set[str]]]:

@@ -1,5 +1,6 @@
-"""The checks, one module per family. Each check reads the database (never the network) and returns
-an ``Outcome``: its findings and the agencies it settled. ``CHECKS`` lists them in run order."""
+"""The checks, one module per family, one function per check id (``core.vocabulary.CHECKS``).
+Each check reads the database (never the network) and returns an ``Outcome``: its findings and the
+agencies it settled. ``CHECKS`` lists them in run order."""
 
 from __future__ import annotations
 
@@ -10,28 +11,18 @@ from .base import Context, Finding, Outcome, prepare
 from .completeness import art20_category_missing, column_empty, mandatory_column_missing
 from .freshness import column_stale, homepage_stale
 from .links import broken_link, item_removed
-from .reports import annual_reports, report_contents
+from .reports import (annual_report_late, annual_report_missing, report_balance, report_claim_mismatch,
+                      report_impossible_value, report_sections_missing, report_sum_mismatch)
 from .volume import category_imbalance, publishing_quota
 
+CHECKS: tuple[Callable[[Context], Outcome], ...] = (
+    site_unreachable, slow_page,
+    homepage_stale, column_stale,
+    column_empty, mandatory_column_missing, art20_category_missing,
+    annual_report_missing, annual_report_late,
+    report_balance, report_sections_missing, report_sum_mismatch, report_impossible_value, report_claim_mismatch,
+    broken_link, item_removed,
+    publishing_quota, category_imbalance,
+)
 
-def _one(check: Callable[[Context], Outcome]) -> Callable[[Context], list[Outcome]]:
-    return lambda ctx: [check(ctx)]
-
-
-FAMILIES: list[tuple[str, Callable[[Context], list[Outcome]]]] = [
-    ("availability.site_unreachable", _one(site_unreachable)),
-    ("availability.slow_page", _one(slow_page)),
-    ("freshness.homepage_stale", _one(homepage_stale)),
-    ("freshness.column_stale", _one(column_stale)),
-    ("completeness.column_empty", _one(column_empty)),
-    ("completeness.mandatory_column_missing", _one(mandatory_column_missing)),
-    ("completeness.art20_category_missing", _one(art20_category_missing)),
-    ("reports.annual_reports", annual_reports),
-    ("reports.report_contents", report_contents),
-    ("links.broken_link", _one(broken_link)),
-    ("links.item_removed", _one(item_removed)),
-    ("volume.publishing_quota", _one(publishing_quota)),
-    ("volume.category_imbalance", _one(category_imbalance)),
-]
-
-__all__ = ["FAMILIES", "Context", "Finding", "Outcome", "prepare"]
+__all__ = ["CHECKS", "Context", "Finding", "Outcome", "prepare"]

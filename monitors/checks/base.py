@@ -22,7 +22,7 @@ import datetime as dt
 import re
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from extract.reports import is_report_title
 from monitors.rulebook import Rulebook
@@ -66,6 +66,13 @@ class Context:
     agencies: dict[str, dict] = field(default_factory=dict)             # in scope, by id
     fresh: set[str] = field(default_factory=set)
     observed: set[str] = field(default_factory=set)
+    _shared: dict[str, Any] = field(default_factory=dict)
+
+    def once(self, key: str, compute: Callable[[], Any]) -> Any:
+        """What several checks of one run share (the reports they judge), computed by the first."""
+        if key not in self._shared:
+            self._shared[key] = compute()
+        return self._shared[key]
 
     @property
     def day(self) -> str:

@@ -58,7 +58,20 @@ def find_reports(ctx: Context) -> dict[str, dict[int, dict]]:
     return found
 
 
+def annual_report_missing(ctx: Context) -> Outcome:
+    return _by_check(ctx, annual_reports)["annual_report_missing"]
+
+
+def annual_report_late(ctx: Context) -> Outcome:
+    return _by_check(ctx, annual_reports)["annual_report_late"]
+
+
+def _by_check(ctx: Context, family) -> dict[str, Outcome]:
+    return ctx.once(family.__name__, lambda: {outcome.check: outcome for outcome in family(ctx)})
+
+
 def annual_reports(ctx: Context) -> list[Outcome]:
+    """``annual_report_missing`` and ``annual_report_late`` from one pass over the reports found."""
     missing = Outcome("annual_report_missing", evaluated=set(ctx.fresh))
     late = Outcome("annual_report_late", evaluated=set(ctx.fresh))
     reports = find_reports(ctx)
@@ -242,7 +255,28 @@ def _crawled_per_year(ctx: Context, agency_ids: set[str]) -> dict[str, tuple[str
     return out
 
 
+def report_balance(ctx: Context) -> Outcome:
+    return _by_check(ctx, report_contents)["report_balance"]
+
+
+def report_sections_missing(ctx: Context) -> Outcome:
+    return _by_check(ctx, report_contents)["report_sections_missing"]
+
+
+def report_sum_mismatch(ctx: Context) -> Outcome:
+    return _by_check(ctx, report_contents)["report_sum_mismatch"]
+
+
+def report_impossible_value(ctx: Context) -> Outcome:
+    return _by_check(ctx, report_contents)["report_impossible_value"]
+
+
+def report_claim_mismatch(ctx: Context) -> Outcome:
+    return _by_check(ctx, report_contents)["report_claim_mismatch"]
+
+
 def report_contents(ctx: Context) -> list[Outcome]:
+    """The five ``report_*`` checks from one judgement of each report's tables."""
     from extract.reports import SECTIONS
 
     outcomes = {name: Outcome(name, evaluated=set(ctx.fresh)) for name in CONTENT_CHECKS}
