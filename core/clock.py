@@ -22,7 +22,3 @@ def iso(moment: dt.datetime | None = None) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=TZ)
     return moment.astimezone(TZ).isoformat(timespec="seconds")
-
-
-def parse_day(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)

@@ -1,6 +1,6 @@
 """Full-page screenshots of every dashboard, for the README.
 
-    python -m dashboards.screenshots --db demo-data/gkwatch.db --out docs/screenshots [--agency ID]
+    python -m dashboards.screenshots --db demo-data/gkwatch-demo.db --out docs/screenshots [--agency ID]
 
 Serves the database with `gkwatch serve` on a free port, opens each dashboard of dashboards/metadata.yml in
 headless Chromium (1280 px wide; Debian's /usr/bin/chromium, with fonts-wqy-microhei for the Chinese),

@@ -44,7 +44,6 @@ REVIEW_RESULTS = ("结果维持", "结果纠正", "其他结果", "尚未审结"
 REVIEW_GROUPS = ("行政复议", "行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉")
 REVIEW_COLS = tuple(f"{g}/{r}" for g in REVIEW_GROUPS for r in REVIEW_RESULTS)
 
-_NUMBER = re.compile(r"^[-－—+]?\d+(?:\.\d+)?$")
 _UNIT = re.compile(r"^([-－—+]?\d+(?:\.\d+)?)(?:万元|元|件|条|个|项|次|人次|篇)?$")
 _BLANK = {"", "/", "／", "-", "－", "—", "——", "\\"}
 _WS = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
@@ -373,14 +372,6 @@ def _read_grids(report: Report, grids) -> None:
                 report.tables[kind].append(c)
 
 
-def _value_start(row, width: int) -> int | None:
-    """Index where the value cells of a data row begin: the trailing run of value-like cells."""
-    k = width
-    while k > 0 and cell_value(row[k - 1][0])[0]:
-        k -= 1
-    return k if k < width else None
-
-
 def _requests(grid, previous_cols):
     width = max(len(r) for r in grid)
     grid = [r + [("", -1)] * (width - len(r)) for r in grid]
@@ -516,7 +507,6 @@ _FIGURES = (
 )
 _NO_REQUESTS = re.compile(r"(?:未|没有)(?:收到|受理|发生)(?:过)?(?:任何)?(?:政府信息公开|信息公开|依申请公开)?申请")
 _NO_REVIEW = re.compile(r"(?:未|没有|无)(?:发生|出现|收到)?(?:因)?(?:政府信息公开)?(?:工作|申请)?(?:而)?(?:被)?(?:申请|提起)?行政复议")
-_NO_LAWSUIT = re.compile(r"(?:未|没有|无)(?:发生|出现)?[^。；]{0,30}?(?:提起)?行政诉讼")
 
 
 def free_figures(text: str) -> dict:

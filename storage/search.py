@@ -155,16 +155,6 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
     return [(token.decode("utf-8", "surrogateescape"), start, end) for token, start, end in tokens]
 
 
-def _reference_tokenize(text: str) -> list[tuple[str, int, int]]:
-    """``tokenize`` spelt out on text, slowly (quadratic offsets): what the tests hold it to."""
-    tokens = []
-    for match in _TOKEN.finditer(text):
-        start = len(text[:match.start()].encode("utf-8", "surrogateescape"))
-        end = len(text[:match.end()].encode("utf-8", "surrogateescape"))
-        tokens.append((unicodedata.normalize("NFKC", match.group()).lower(), start, end))
-    return tokens
-
-
 class CJKCharTokenizer(fts5.FTS5Tokenizer):
     """The same tokenizer for sqlitefts' generic adaptor (``fts5.make_fts5_tokenizer``); ``register()``
     uses faster callbacks of its own that skip the adaptor's per-token conversions."""

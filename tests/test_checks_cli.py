@@ -28,29 +28,28 @@ def stale(db_path, site, days=20):
 
 
 def test_gkwatch_check_exit_codes(db_path):
-    runner = run_gkwatch
     site = make_db(db_path)
     day = ["--as-of", AS_OF.isoformat(), "--db", db_path]
-    clean = runner("check", *day, "--json")
+    clean = run_gkwatch("check", *day, "--json")
     assert clean.returncode == 0, clean.stderr
     document = json.loads(clean.stdout)
     assert document["findings"] == [] and document["summary"]["open"] == {"veto": 0, "deduct": 0, "info": 0}
     news = stale(db_path, site)
-    first = runner("check", *day, "--json")
+    first = run_gkwatch("check", *day, "--json")
     assert first.returncode == 2, first.stderr
     [entry] = json.loads(first.stdout)["findings"]
     assert {k: entry[k] for k in ("agency", "check", "subject", "severity", "status", "first_seen")} == {
         "agency": site.id, "check": "column_stale", "subject": news, "severity": "deduct", "status": "open",
         "first_seen": AS_OF.isoformat()}
     assert entry["message"].startswith("栏目「部门动态」已 20 天未更新") and entry["new"] is True
-    again = runner("check", *day, "--json")
+    again = run_gkwatch("check", *day, "--json")
     assert again.returncode == 1 and json.loads(again.stdout)["findings"][0]["new"] is False
-    assert runner("check", *day, "--severity", "veto").returncode == 0
-    assert runner("check", *day, "--severity", "info").returncode == 1
-    text = runner("check", *day)
+    assert run_gkwatch("check", *day, "--severity", "veto").returncode == 0
+    assert run_gkwatch("check", *day, "--severity", "info").returncode == 1
+    text = run_gkwatch("check", *day)
     assert text.returncode == 1 and "栏目「部门动态」已 20 天未更新" in text.stdout and "评分 scorecards" in text.stdout
-    assert runner("check", *day, "--agency", "nobody").returncode == 3
-    assert runner("check", *day, "--as-of", "2026-13-01").returncode == 3
-    assert runner("check", *day, "--rulebook", db_path.parent / "none.yaml").returncode == 3
-    helptext = runner("check", "--help")
+    assert run_gkwatch("check", *day, "--agency", "nobody").returncode == 3
+    assert run_gkwatch("check", *day, "--as-of", "2026-13-01").returncode == 3
+    assert run_gkwatch("check", *day, "--rulebook", db_path.parent / "none.yaml").returncode == 3
+    helptext = run_gkwatch("check", "--help")
     assert helptext.returncode == 0 and "退出码 Exit codes" in helptext.stdout and "2  check: 有本次新出现的问题" in helptext.stdout

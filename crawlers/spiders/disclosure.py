@@ -1,8 +1,10 @@
 """The disclosure spider: walks each registered agency's 政务公开 portal, its columns page by page,
 and the detail page of every new item.
 
-Thin by design: pages are handed to the pure functions in ``extract`` and
-``extract.discovery``; what comes back is yielded as records for the storage pipeline.
+It keeps the walk's state: which pages of a column come next, where an incremental walk stops,
+which details are still unread, which lists need Chromium. What a page says is read by the pure
+functions in ``extract`` (in parsing worker processes, ``crawlers.offload``); what comes back is
+yielded as records for the storage pipeline.
 
     scrapy crawl disclosure -a agency=sb-qingchuan-swj,sb-xinan-swj [-a full=1]
 """
@@ -20,13 +22,13 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from extract.discovery import discover_columns, preview_blocks, under
-from extract import decode_html, extract_json_list, extract_links, extract_list, report_requests
+from core.clock import iso, now
+from crawlers.crawl_database import store_for, writer_for
 from crawlers.items import ColumnDoneRecord, ColumnRecord, DetailRecord, ListingRecord, PageRecord, ReportRecord
 from crawlers.offload import Offload, detail_data, report_data
 from crawlers.render import render_meta
-from crawlers.crawl_database import store_for, writer_for
-from core.clock import iso, now
+from extract import decode_html, extract_json_list, extract_links, extract_list, report_requests
+from extract.discovery import discover_columns, preview_blocks, under
 from storage import records
 
 MAX_COLUMN_DEPTH = 3

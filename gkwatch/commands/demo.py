@@ -17,22 +17,20 @@ from core.registry import dump, load_file
 from dashboards.serve import run_datasette
 from sandbox import DEFAULT_PORT, Sandbox, registry_entries
 
-from ..plumbing import Failed, command, config_of, db_option
+from ..plumbing import Failed, command, config_of
 
 
 @command("demo")
 @click.option("--once", is_flag=True, envvar="DEMO_ONCE",
               help="只抓取和检查, 不启动 Datasette (do everything but serving, then exit; also DEMO_ONCE=1)")
-@db_option
+@click.option("--db", "db_path", metavar="PATH", default=str(Path("demo-data") / "gkwatch-demo.db"), show_default=True,
+              help="演示数据库路径 (the demo's own database, apart from your gkwatch.db)")
 @click.option("--port", type=int, default=8001, show_default=True, help="Datasette 端口 (port)")
 @click.option("--sandbox-port", type=int, default=None, help="沙盒端口 (sandbox port; default 8700)")
 @click.pass_context
 def demo(ctx, once, db_path, port, sandbox_port):
-    """演示 Start the sandbox, crawl it, run the checks and serve the results in Datasette.
-
-    The demo database defaults to ./demo-data/gkwatch-demo.db (printed at the start).
-    """
-    sys.exit(run_demo(config_of(ctx), db_path or str(Path("demo-data") / "gkwatch-demo.db"), once, port, sandbox_port))
+    """演示 Start the sandbox, crawl it, run the checks and serve the results in Datasette."""
+    sys.exit(run_demo(config_of(ctx), db_path, once, port, sandbox_port))
 
 
 # Loopback and our own sandbox: no need for the politeness delays real sites get.

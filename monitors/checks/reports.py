@@ -100,8 +100,9 @@ def annual_reports(ctx: Context) -> list[Outcome]:
                     rule_fields(ctx, rule, urls=[ctx.agencies[agency_id]["portal"]], report_year=year, deadline=due,
                                 days_overdue=overdue),
                     spec_missing["rule"], rule["citation"]))
-            elif report["published"] and report["published"] > due and spec_late["enabled"]:
-                overdue = days_between(report["published"], due)
+            elif spec_late["enabled"] and not (timing := report_timeliness(rules, year, report["published"]) or
+                                                {"on_time": True})["on_time"]:
+                overdue = timing["days_late"]
                 message = (f"{year} 年度政府信息公开工作年度报告于 {report['published']} 发布，"
                            f"晚于法定期限 {due} 共 {overdue} 天（{short_cite(rule)}）")
                 late.findings.append(Finding(
