@@ -79,6 +79,28 @@ CRAWL_STATUSES: dict[str, Label] = {
     "failed": Label("失败", "failed"),
 }
 
+# 页面读取结果: what a fetch of a page came to. Only "read" may carry a finding about the page's
+# content or absence; "not_found" (a 404/410 or a soft 404) is the site's own answer that the page
+# is gone; the rest is the crawler's own trouble until the rules say otherwise (docs/faults.md).
+VERDICTS: dict[str, Label] = {
+    "read": Label("已读取", "read"),
+    "not_found": Label("页面不存在", "not found (404/410)"),
+    "soft_404": Label("错误页（软 404）", "soft 404"),
+    "blocked": Label("被反爬虫拦截", "blocked by anti-bot protection"),
+    "maintenance": Label("网站维护中", "site in maintenance"),
+    "login": Label("需要登录", "login required"),
+    "server_error": Label("服务器错误", "server error"),
+    "timeout": Label("超时", "timed out"),
+    "unreachable": Label("无法连接", "connection failed"),
+    "redirect_loop": Label("重定向循环", "redirect loop"),
+    "incomplete": Label("内容不完整", "incomplete body"),
+    "robots": Label("robots.txt 禁止", "forbidden by robots.txt"),
+}
+# The site itself says the page is not there: a broken link or a removed item.
+GONE_VERDICTS = ("not_found", "soft_404")
+# The site did not answer as a site should: counted towards 站点无法访问 / 链接不可用 over time.
+DOWN_VERDICTS = ("server_error", "timeout", "unreachable", "redirect_loop")
+
 
 def check_label(check: str) -> str:
     """The Chinese label of a check id; an unknown id (a rulebook of a newer version) as itself."""
@@ -90,5 +112,6 @@ def severity_label(severity: str) -> str:
     return SEVERITIES[severity].zh
 
 
-__all__ = ["CHECKS", "CRAWL_STATUSES", "EVENTS", "FINDING_STATUSES", "KINDS", "LEVELS", "Label",
-           "SEVERITIES", "SEVERITY_RANK", "check_label", "column_type_label", "severity_label"]
+__all__ = ["CHECKS", "CRAWL_STATUSES", "DOWN_VERDICTS", "EVENTS", "FINDING_STATUSES", "GONE_VERDICTS", "KINDS",
+           "LEVELS", "Label", "SEVERITIES", "SEVERITY_RANK", "VERDICTS", "check_label", "column_type_label",
+           "severity_label"]

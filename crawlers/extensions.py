@@ -41,7 +41,8 @@ class CrawlRunExtension:
             "pages": stats.get_value("response_received_count", 0),
             "items_new": stats.get_value("gkwatch/items_new", 0),
             "items_seen": stats.get_value("gkwatch/items_seen", 0),
-            "errors": stats.get_value("gkwatch/fetch/error", 0),
+            "errors": sum(n for key, n in stats.get_stats().items()   # every fetch not read, whatever the reason
+                          if key.startswith("gkwatch/fetch/") and key != "gkwatch/fetch/read"),
         }
 
     def take_writer_counts(self, found: dict[str, int]) -> None:

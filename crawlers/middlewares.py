@@ -2,20 +2,27 @@
 
 - ``ConditionalRequestMiddleware``: revalidates portal and column pages with ETag/Last-Modified and
   keeps their raw bodies as WARC evidence; a 304 is answered from the evidence store.
-- ``FetchLogMiddleware``: records every attempt (status or error, elapsed ms, bytes) in ``fetches``,
-  so a check can tell "site down" from "column empty".
+- ``FetchLogMiddleware``: records every attempt (status or error, elapsed ms, bytes, and its
+  ``verdict``: read, or what stood in for the page) in ``fetches``, so a check can tell "site down"
+  or "blocked" from "column empty".
+- ``ReadingMiddleware``: a page that was not read (an anti-bot challenge, a soft 404, a maintenance
+  notice, a login wall, a cut-off body) never reaches the spider's parsing: its request fails with
+  ``PageNotRead``. A challenge is first fetched once more through Chromium, which runs its script;
+  the cookies it earned then go with the site's plain requests while they last.
 - ``MetaRefreshMiddleware``: Scrapy's, for pages whose head can hold a refresh at all.
 """
 
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as ScrapyMetaRefreshMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Headers
 
 from core.clock import iso
+from extract.page_state import CHALLENGE_STATUSES, classify, error_page_signature
 from storage import records
 
 from . import evidence
@@ -70,9 +77,25 @@ def _header(response, name: bytes) -> str | None:
     return value.decode("latin-1") if value else None
 
 
+class PageNotRead(IgnoreRequest):
+    """The answer was not the page (``verdict``: core.vocabulary.VERDICTS); the request's errback
+    gets it, with the response, and nothing of it is parsed."""
+
+    def __init__(self, verdict: str, response):
+        super().__init__(f"{verdict}: {response.status} {response.url}")
+        self.verdict, self.response = verdict, response
+
+
+# What a probe of a path that cannot exist answered, by host: a site that answers such paths with
+# a page (200) serves soft 404s, and a page that looks the same is one.
+PROBE_KIND = "probe404"
+
+
 class FetchLogMiddleware:
     def __init__(self, crawler):
         self.crawler = crawler
+        # host → signature of its answer to a path that cannot exist (the spider reads it too)
+        self.error_pages: dict[str, str] = crawler.__dict__.setdefault("_gk_error_pages", {})
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -84,18 +107,40 @@ class FetchLogMiddleware:
 
     def process_response(self, request, response):
         latency = request.meta.get("download_latency")
-        self._record(request, status=response.status, elapsed=latency, size=len(response.body))
+        verdict = request.meta["gk_verdict"] = self.verdict(request, response)
+        self._record(request, status=response.status, elapsed=latency, size=len(response.body), verdict=verdict)
+        if gk(request).get("kind") == PROBE_KIND and response.status == 200:
+            self.error_pages[urlsplit(response.url).netloc] = error_page_signature(response.body)
         return response
+
+    def verdict(self, request, response) -> str:
+        headers = {k.decode("latin-1").lower(): vs[-1].decode("latin-1") for k, vs in response.headers.items() if vs}
+        status = response.status
+        if request.meta.get("playwright"):
+            # What Chromium drew: its body is not the bytes that came over the wire (no length to
+            # hold it to), and after a challenge the status is still the challenge's.
+            headers.pop("content-length", None)
+            status = 200 if status in CHALLENGE_STATUSES else status
+        verdict = classify(status, response.body, headers)
+        if "dataloss" in response.flags and verdict == "read":
+            return "incomplete"
+        signature = self.error_pages.get(urlsplit(response.url).netloc)
+        if (verdict == "read" and signature and response.status == 200 and request.method == "GET"
+                and gk(request).get("kind") not in ("home", "portal", PROBE_KIND)
+                and error_page_signature(response.body) == signature):
+            return "soft_404"
+        return verdict
 
     def process_exception(self, request, exception):
         if isinstance(exception, IgnoreRequest) and "robots.txt" in str(exception):
-            error = "robots.txt 禁止抓取 (forbidden by robots.txt)"
+            error, verdict = "robots.txt 禁止抓取 (forbidden by robots.txt)", "robots"
         else:
             error = f"{type(exception).__name__}: {exception}".strip()[:500]
-        self._record(request, error=error)
+            verdict = "timeout" if "imeout" in error or "timed out" in error else "unreachable"
+        self._record(request, error=error, verdict=verdict)
         return None
 
-    def _record(self, request, *, status=None, error=None, elapsed=None, size=None):
+    def _record(self, request, *, status=None, error=None, elapsed=None, size=None, verdict=None):
         if elapsed is None:
             elapsed = time.monotonic() - request.meta.get("gk_started", time.monotonic())
         meta = gk(request)
@@ -104,8 +149,64 @@ class FetchLogMiddleware:
             "url": request.url, "method": request.method,
             "kind": meta.get("kind") or ("robots" if request.url.endswith("/robots.txt") else None),
             "status": status, "error": error, "elapsed_ms": round(elapsed * 1000), "bytes": size,
+            "verdict": verdict, "redirected_from": (request.meta.get("redirect_urls") or [None])[0],
         })
-        self.crawler.stats.inc_value(f"gkwatch/fetch/{'error' if error or (status or 0) >= 400 else 'ok'}")
+        self.crawler.stats.inc_value(f"gkwatch/fetch/{verdict}")
+
+
+class ReadingMiddleware:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.render = crawler.settings.getbool("GKWATCH_RENDER_CHALLENGES")
+        self.cookies: dict[str, dict[str, str]] = {}   # host → what its challenge gave Chromium
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request):
+        jar = self.cookies.get(urlsplit(request.url).netloc)
+        if jar and not request.meta.get("playwright"):
+            request.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in jar.items())
+        return None
+
+    def process_response(self, request, response):
+        verdict = request.meta.get("gk_verdict", "read")
+        host = urlsplit(request.url).netloc
+        if request.meta.get("playwright") and request.meta.get("gk_challenge"):
+            if verdict == "read":
+                self.cookies[host] = {**_set_cookies(request.meta["gk_challenge"]), **_page_cookies(request)}
+                self.crawler.stats.inc_value("gkwatch/challenge/passed")
+        elif (verdict == "blocked" and self.render and request.method == "GET" and not request.meta.get("playwright")
+              and gk(request).get("kind") != PROBE_KIND):
+            # A browser runs the challenge's script, earns the site's cookie and reloads the page.
+            from scrapy_playwright.page import PageMethod   # loaded only when a site needs a browser
+
+            self.cookies.pop(host, None)   # the cookies it had (if any) no longer serve
+            return request.replace(dont_filter=True, meta={
+                **request.meta, "playwright": True, "gk_challenge": response.headers.getlist(b"Set-Cookie"),
+                "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle"),
+                                            PageMethod("evaluate", "document.cookie")]})
+        if verdict in ("read", "not_found", "server_error") or 300 <= response.status < 400:
+            return response   # what Scrapy handles itself: redirects, HTTP errors, retries
+        raise PageNotRead(verdict, response)
+
+
+def _set_cookies(headers: list[bytes]) -> dict[str, str]:
+    """The cookies a challenge answer set with its headers (瑞数 sets one, its script the other)."""
+    jar = {}
+    for header in headers:
+        name, _, value = header.decode("latin-1").split(";", 1)[0].partition("=")
+        if name.strip():
+            jar[name.strip()] = value.strip()
+    return jar
+
+
+def _page_cookies(request) -> dict[str, str]:
+    """The cookies the page's scripts set (``document.cookie``, read by the last page method)."""
+    methods = request.meta.get("playwright_page_methods") or []
+    text = getattr(methods[-1], "result", None) if methods else None
+    return _set_cookies([part.encode("latin-1", "replace") for part in text.split(";")]) if isinstance(text, str) else {}
 
 
 # Scrapy reads a refresh in the first 4,096 characters of the page: at most 4 bytes each.

@@ -40,6 +40,11 @@ LOG_LEVEL = "WARNING"
 FEED_EXPORT_ENCODING = "utf-8"
 CONCURRENT_ITEMS = 1  # the storage pipeline is synchronous: parallel item tasks only cost
 HTTPERROR_ALLOW_ALL = False
+# A body shorter than its Content-Length is kept and recorded as `incomplete` (never read for a
+# finding), not retried as an error: some sites always cut their pages.
+DOWNLOAD_FAIL_ON_DATALOSS = False
+# An anti-bot challenge (瑞数 412, 加速乐 521 …) is fetched once more through Chromium, which runs it.
+GKWATCH_RENDER_CHALLENGES = True
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -47,6 +52,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawlers.middlewares.MetaRefreshMiddleware": 580,
     "crawlers.middlewares.ConditionalRequestMiddleware": 900,
+    "crawlers.middlewares.ReadingMiddleware": 940,
     "crawlers.middlewares.FetchLogMiddleware": 950,
 }
 SPIDER_MIDDLEWARES = {

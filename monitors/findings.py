@@ -41,9 +41,10 @@ _RANK_SQL = "CASE {} " + " ".join(f"WHEN '{code}' THEN {rank}" for code, rank in
 def apply(conn: sqlite3.Connection, as_of: str, outcomes: list[Outcome],
           check_run_id: int | None = None) -> Transitions:
     out = Transitions()
-    rows, evaluated, seen = [], set(), set()
+    rows, evaluated, seen, unsettled = [], set(), set(), set()
     for outcome in outcomes:
         evaluated.update((agency_id, outcome.check) for agency_id in outcome.evaluated)
+        unsettled.update((agency_id, outcome.check, subject) for agency_id, subject in outcome.unsettled)
         for f in outcome.findings:
             key = (f.agency_id, f.check, f.subject)
             if key in seen:
@@ -59,6 +60,11 @@ def apply(conn: sqlite3.Connection, as_of: str, outcomes: list[Outcome],
     conn.execute("DROP TABLE IF EXISTS temp._evaluated")
     conn.execute("CREATE TEMP TABLE _evaluated (agency_id TEXT, check_name TEXT, PRIMARY KEY (agency_id, check_name))")
     conn.executemany("INSERT INTO _evaluated VALUES (?, ?)", sorted(evaluated))
+    # An open finding about a page this run could not read stays as it is (neither found nor resolved).
+    conn.execute("DROP TABLE IF EXISTS temp._unsettled")
+    conn.execute("CREATE TEMP TABLE _unsettled (agency_id TEXT, check_name TEXT, subject TEXT, "
+                 "PRIMARY KEY (agency_id, check_name, subject))")
+    conn.executemany("INSERT INTO _unsettled VALUES (?, ?, ?)", sorted(unsettled))
 
     for agency_id, check, subject, severity, status, before in conn.execute("""
             SELECT n.agency_id, n.check_name, n.subject, n.severity, f.status, f.severity
@@ -72,12 +78,19 @@ def apply(conn: sqlite3.Connection, as_of: str, outcomes: list[Outcome],
         if status != "open" or SEVERITY_RANK[severity] > SEVERITY_RANK.get(before, -1):
             out.new_by_severity[severity] += 1
             out.new_keys.add(key)
-    out.resolved = [tuple(r) for r in conn.execute("""
-        SELECT f.agency_id, f.check_name, f.subject FROM findings f
+    # Open findings of what this run evaluated that it did not find again are resolved, unless their
+    # page could not be read this time.
+    conn.execute("DROP TABLE IF EXISTS temp._resolving")
+    conn.execute("""
+        CREATE TEMP TABLE _resolving AS
+        SELECT f.id, f.agency_id, f.check_name, f.subject FROM findings f
         JOIN _evaluated e ON e.agency_id = f.agency_id AND e.check_name = f.check_name
         WHERE f.status = 'open'
           AND NOT EXISTS (SELECT 1 FROM _found n WHERE n.agency_id = f.agency_id
-                          AND n.check_name = f.check_name AND n.subject = f.subject)""")]
+                          AND n.check_name = f.check_name AND n.subject = f.subject)
+          AND NOT EXISTS (SELECT 1 FROM _unsettled u WHERE u.agency_id = f.agency_id
+                          AND u.check_name = f.check_name AND u.subject = f.subject)""")
+    out.resolved = [tuple(r) for r in conn.execute("SELECT agency_id, check_name, subject FROM _resolving")]
 
     # Every transition becomes a row of finding_events (what `gkwatch alert` sends), in this transaction.
     conn.execute("DROP TABLE IF EXISTS temp._events")
@@ -89,13 +102,7 @@ def apply(conn: sqlite3.Connection, as_of: str, outcomes: list[Outcome],
         FROM _found n LEFT JOIN findings f USING (agency_id, check_name, subject)
         WHERE f.status IS NULL OR f.status != 'open'
            OR {_RANK_SQL.format('n.severity')} > {_RANK_SQL.format('f.severity')}""")
-    conn.execute("""
-        INSERT INTO _events
-        SELECT f.agency_id, f.check_name, f.subject, 'resolved' FROM findings f
-        JOIN _evaluated e ON e.agency_id = f.agency_id AND e.check_name = f.check_name
-        WHERE f.status = 'open'
-          AND NOT EXISTS (SELECT 1 FROM _found n WHERE n.agency_id = f.agency_id
-                          AND n.check_name = f.check_name AND n.subject = f.subject)""")
+    conn.execute("INSERT INTO _events SELECT agency_id, check_name, subject, 'resolved' FROM _resolving")
 
     conn.execute("""
         INSERT INTO findings (agency_id, check_name, subject, severity, status, message, evidence, rule, citation,
@@ -108,14 +115,8 @@ def apply(conn: sqlite3.Connection, as_of: str, outcomes: list[Outcome],
             status = 'open', resolved_at = NULL, severity = excluded.severity, message = excluded.message,
             evidence = excluded.evidence, rule = excluded.rule, citation = excluded.citation,
             observations = excluded.observations, last_seen = excluded.last_seen""", {"day": as_of})
-    conn.execute("""
-        UPDATE findings SET status = 'resolved', resolved_at = :day
-        WHERE status = 'open'
-          AND EXISTS (SELECT 1 FROM _evaluated e WHERE e.agency_id = findings.agency_id
-                      AND e.check_name = findings.check_name)
-          AND NOT EXISTS (SELECT 1 FROM _found n WHERE n.agency_id = findings.agency_id
-                          AND n.check_name = findings.check_name AND n.subject = findings.subject)""",
-                 {"day": as_of})
+    conn.execute("UPDATE findings SET status = 'resolved', resolved_at = ? WHERE id IN (SELECT id FROM _resolving)",
+                 [as_of])
     conn.execute("""
         INSERT INTO finding_events (finding_id, event, severity, as_of, check_run_id, created_at)
         SELECT f.id, e.event, f.severity, :day, :run, :now

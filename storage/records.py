@@ -67,7 +67,9 @@ def _write(db: sqlite_utils.Database, *, one_statement: bool = False):
             yield
         return
     if not conn.in_transaction:
-        conn.execute("BEGIN")
+        # The write lock first (waiting up to busy_timeout for it): a group that read before taking it
+        # would fail at its first write, whatever the timeout, if a check or an import committed meanwhile.
+        conn.execute("BEGIN IMMEDIATE")
         batch.pending, batch.since = 0, time.monotonic()
     if one_statement:
         yield
@@ -207,21 +209,28 @@ def known_item_urls(db: sqlite_utils.Database, agency_id: str) -> dict[str, bool
 
 
 def upsert_listing(db: sqlite_utils.Database, listing: dict) -> bool:
-    """An item seen on a list page; returns True when it is new. A reappearing item is no
-    longer a removal candidate."""
+    """An item seen on a list page; returns True when it is new. The item is listed in that column
+    (``listings``) whichever column listed it first; a reappearing item is no longer a removal
+    candidate."""
     stamp = iso()
-    with _write(db, one_statement=True):  # a read, then one write
+    column_id = listing.get("column_id")
+    with _write(db):
         row = db.conn.execute(
             "SELECT id FROM items WHERE agency_id = ? AND url = ?", [listing["agency_id"], listing["url"]]
         ).fetchone()
         if row:
-            _update(db, "items", row[0], {
+            item_id = row[0]
+            _update(db, "items", item_id, {
                 "title": listing["title"], "last_seen": stamp, "missing_since": None, "removed_at": None,
                 **({"published": listing["published"]} if listing.get("published") else {}),
             })
-            return False
-        _insert(db, "items", {**listing, "first_seen": stamp, "last_seen": stamp})
-        return True
+        else:
+            item_id = _insert(db, "items", {**listing, "first_seen": stamp, "last_seen": stamp})
+        if column_id is not None:
+            db.conn.execute("INSERT INTO listings (column_id, item_id, first_seen, last_seen) VALUES (?, ?, ?, ?) "
+                            "ON CONFLICT (column_id, item_id) DO UPDATE SET last_seen = excluded.last_seen",
+                            [column_id, item_id, stamp, stamp])
+        return row is None
 
 
 def store_detail(db: sqlite_utils.Database, agency_id: str, url: str, detail: dict,
@@ -250,10 +259,11 @@ def store_detail(db: sqlite_utils.Database, agency_id: str, url: str, detail: di
 
 def mark_missing(db: sqlite_utils.Database, column_id: int, seen_urls: set[str],
                  oldest_date_seen: str | None) -> list[str]:
-    """Items of a column not listed this run (within the date range the run covered) become
-    removal candidates; returns their URLs."""
+    """Items listed in a column and not listed there this run (within the date range the run
+    covered) become removal candidates; returns their URLs."""
     rows = db.execute(
-        "SELECT id, url, published FROM items WHERE column_id = ? AND removed_at IS NULL",
+        "SELECT i.id, i.url, i.published FROM listings l JOIN items i ON i.id = l.item_id "
+        "WHERE l.column_id = ? AND i.removed_at IS NULL",
         [column_id],
     ).fetchall()
     missing = [

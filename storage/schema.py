@@ -285,8 +285,32 @@ def _v8_report_judgements(db: sqlite_utils.Database) -> None:
                "content_hash TEXT, judged_with TEXT NOT NULL, problems TEXT NOT NULL)")
 
 
+def _v9_reading(db: sqlite_utils.Database) -> None:
+    """What each fetch came to (``fetches.verdict``: ``core.vocabulary.VERDICTS``), since a finding may
+    rest only on pages that were read; older fetches get the verdict their status or error implies;
+    ``fetches.redirected_from``: the URL a redirect chain started from, so that a link is judged by
+    where it led.
+    And ``listings``: every column an item is listed in, with its own first and last seen, so that a
+    column is judged by what it shows (one document in 政策文件 and 通知公告 counts for both)."""
+    db["fetches"].add_column("verdict", str)
+    db["fetches"].add_column("redirected_from", str)   # the URL asked for, when this answer ends a redirect
+    db.execute("""
+        UPDATE fetches SET verdict = CASE
+            WHEN error LIKE 'robots.txt%' THEN 'robots'
+            WHEN error LIKE '%imeout%' OR error LIKE '%timed out%' THEN 'timeout'
+            WHEN error IS NOT NULL THEN 'unreachable'
+            WHEN status IN (404, 410) THEN 'not_found'
+            WHEN status BETWEEN 200 AND 399 THEN 'read'
+            ELSE 'server_error' END""")
+    db.execute("CREATE TABLE listings (column_id INTEGER NOT NULL REFERENCES columns (id) ON DELETE CASCADE, "
+               "item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE, first_seen TEXT, last_seen TEXT, "
+               "PRIMARY KEY (column_id, item_id)) WITHOUT ROWID")
+    db.execute("CREATE INDEX listings_item ON listings (item_id)")
+    db.execute("INSERT INTO listings SELECT column_id, id, first_seen, last_seen FROM items WHERE column_id IS NOT NULL")
+
+
 MIGRATIONS: list[Migration] = [_v1_core, _v2_evidence, _v3_checks, _v4_reports, _v5_alerts, _v6_search,
-                               _v7_serving, _v8_report_judgements]
+                               _v7_serving, _v8_report_judgements, _v9_reading]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

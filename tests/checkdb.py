@@ -77,22 +77,31 @@ class Site:
         self.seq += 1
         stamp = day.strftime("%Y%m") if day else "000000"
         url = f"{column_url.rstrip('/')}/{stamp}/t{stamp}_{self.seq:05d}.html"
-        self.db["items"].insert({
+        item_id = self.db["items"].insert({
             "agency_id": self.id, "column_id": self.columns[column_url], "url": url,
             "title": title or f"关于做好商务工作的通知（{self.seq}）", "published": day.isoformat() if day else None,
             "first_seen": iso(), "last_seen": iso(), "content_hash": f"h{self.seq}",
-        })
+        }).last_pk
+        self.list_in(column_url, item_id)
         return url
+
+    def list_in(self, column_url: str, item_id: int) -> None:
+        """The item is listed in that column too (one document in several columns)."""
+        self.db["listings"].insert({"column_id": self.columns[column_url], "item_id": item_id,
+                                    "first_seen": iso(), "last_seen": iso()})
 
     def crawl(self, day: dt.date = AS_OF, *, down: bool = False, home_ms: int = 180, home_status: int = 200,
               home_latest: str | None = "auto", portal_latest: str | None = None, skip: tuple[str, ...] = (),
               status: dict[str, int] | None = None, elapsed: dict[str, int] | None = None,
               errors: dict[str, str] | None = None, links: list[tuple[str, str, int | None]] = (),
-              verify: dict[str, int] | None = None, robots: tuple[str, ...] = ()) -> int:
+              verify: dict[str, int] | None = None, robots: tuple[str, ...] = (),
+              verdicts: dict[str, str] | None = None) -> int:
         """One finished crawl run, as the crawler records it: fetches for the homepage, portal and every
         column (status 200 unless told otherwise), HEADs of ``links`` (page, url, status), removal
-        checks ``verify`` (url → status), and the pages' newest dates."""
+        checks ``verify`` (url → status), and the pages' newest dates. ``verdicts`` (url → verdict) says
+        what a fetch that answered came to where it was not simply read (blocked, soft_404 …)."""
         status, elapsed, errors, verify = status or {}, elapsed or {}, errors or {}, verify or {}
+        verdicts = verdicts or {}
         db = self.db
         run = db["crawl_runs"].insert({"started_at": iso(), "finished_at": iso(), "status": "finished",
                                         "agencies": json.dumps([self.id]), "full": 0}).last_pk
@@ -101,7 +110,7 @@ class Site:
             db["fetches"].insert({"crawl_run_id": run, "agency_id": self.id, "url": url, "kind": kind,
                                   "method": method, "status": None if error else code, "error": error,
                                   "elapsed_ms": ms, "bytes": None if error else 20480, "fetched_at": iso(),
-                                  })
+                                  "verdict": verdicts.get(url) or verdict_of(code, error)})
 
         if down:
             for url, kind in ((self.home, "home"), (self.portal, "portal")):
@@ -148,6 +157,16 @@ class Site:
         """``url`` is on its column's list again (what records.upsert_listing does)."""
         self.db.execute("UPDATE items SET missing_since = NULL, removed_at = NULL WHERE url = ?", [url])
         self.db.conn.commit()
+
+
+def verdict_of(status: int | None, error: str | None) -> str:
+    """What the crawler records for an answer that is simply what its status says."""
+    if error:
+        return ("robots" if error.startswith("robots.txt") else
+                "timeout" if "imeout" in error or "timed out" in error else "unreachable")
+    if status in (404, 410):
+        return "not_found"
+    return "read" if 200 <= (status or 0) < 400 else "server_error"
 
 
 def clean_site(db, day: dt.date = AS_OF, **kw) -> Site:

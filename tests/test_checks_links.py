@@ -77,7 +77,8 @@ def test_head_refused_then_get_ok_is_not_broken(db_path):
     link = site.url("/xxgk/zcjd/index.html")
     run = site.crawl(links=[(site.portal, link, 405)])
     db["fetches"].insert({"crawl_run_id": run, "agency_id": site.id, "url": link, "kind": "link", "method": "GET",
-                          "status": 200, "elapsed_ms": 80, "fetched_at": "2026-11-22T10:00:00+08:00"})
+                          "status": 200, "elapsed_ms": 80, "fetched_at": "2026-11-22T10:00:00+08:00",
+                          "verdict": "read"})
     assert found(check(db)) == set()
 
 

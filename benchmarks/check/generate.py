@@ -177,6 +177,7 @@ def generate(out: Path, agencies: int, columns: int, items: int, runs: int, seed
     batched(conn, "INSERT INTO items (agency_id, column_id, url, title, published, published_time, content_hash, "
                   "first_seen, last_seen, missing_since, removed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             item_rows())
+    conn.execute("INSERT INTO listings SELECT column_id, id, first_seen, last_seen FROM items")
     conn.commit()
     items_done = time.perf_counter()
 
@@ -211,8 +212,15 @@ def generate(out: Path, agencies: int, columns: int, items: int, runs: int, seed
             if aid not in down:
                 yield (runs, aid, url, "verify", "HEAD", 404 if rng.random() < 0.7 else 200, None, 30, None, stamp)
 
+    def with_verdict(rows):  # what the crawler records for an answer that is what its status says
+        for row in rows:
+            status, error = row[5], row[6]
+            yield (*row, "unreachable" if error else "not_found" if status in (404, 410)
+                   else "read" if 200 <= status < 400 else "server_error")
+
     fetches = batched(conn, "INSERT INTO fetches (crawl_run_id, agency_id, url, kind, method, status, error, "
-                            "elapsed_ms, bytes, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", fetch_rows())
+                            "elapsed_ms, bytes, fetched_at, verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      with_verdict(fetch_rows()))
 
     def page_rows():
         for aid, host, _ in column_plan:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import secrets
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -23,8 +24,10 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from core.clock import iso, now
-from crawlers.crawl_database import store_for, writer_for
+from core.vocabulary import GONE_VERDICTS
+from crawlers.crawl_database import run_id_for, store_for, writer_for
 from crawlers.items import ColumnDoneRecord, ColumnRecord, DetailRecord, ListingRecord, PageRecord, ReportRecord
+from crawlers.middlewares import PROBE_KIND, PageNotRead
 from crawlers.offload import Offload, detail_data, report_data
 from crawlers.render import render_meta
 from extract import decode_html, extract_json_list, extract_links, extract_list, report_requests
@@ -38,7 +41,10 @@ _PAGE_PARAM = re.compile(r"^(page|pageno|pageindex|pagenum|cur_page|p)$", re.I)
 # Scheduling order (higher first). Pages that lead to more pages go before the leaves they list,
 # and slow fetches (a browser render, a report file) start early: otherwise a column found late, or
 # its render, is what the whole crawl waits for at its end. Politeness per site is unchanged.
-PRIORITY = {"home": 30, "portal": 30, "column": 20, "api": 20, "report": 10, "detail": 0, "link": -10, "verify": -10}
+PRIORITY = {PROBE_KIND: 40, "home": 30, "portal": 30, "column": 20, "api": 20, "report": 10, "detail": 0, "link": -10,
+            "verify": -10}
+# Links to files are checked with HEAD even on sites that serve soft 404s: their bodies are large.
+_FILE_LINK = re.compile(r"\.(pdf|docx?|xlsx?|wps|et|zip|rar|7z|jpe?g|png|gif|mp4|ofd)(?:$|[?#])", re.I)
 RENDER_PRIORITY = 40
 
 
@@ -105,7 +111,9 @@ class DisclosureSpider(scrapy.Spider):
 
     async def start(self):
         self.offload.start()
-        for state in self.states.values():  # the homepage first, then the portal
+        for state in self.states.values():  # a path that cannot exist, the homepage, then the portal
+            yield self.request(state, _impossible_path(state.agency["homepage"]), PROBE_KIND, self.parse_link,
+                               conditional=False)
             yield self.request(state, state.agency["homepage"], "home", self.parse_home)
 
     # Requests -----------------------------------------------------------------------------------
@@ -134,21 +142,41 @@ class DisclosureSpider(scrapy.Spider):
         state = self.states[meta["agency"]]
         state.pending -= 1
         self.logger.info("抓取失败 (fetch failed) %s: %s", failure.request.url, failure.getErrorMessage())
-        # A column page that is slow or erroring still exists; one that is gone (404) or that
-        # robots.txt forbids is not a column.
-        gone = failure.check(IgnoreRequest) and (
-            not failure.check(HttpError) or failure.value.response.status in (404, 410))
+        if failure.check(IgnoreRequest) and "max redirections" in failure.getErrorMessage():
+            self.record_failure(failure.request, "redirect_loop", "重定向循环 (redirect loop)")
+        # A column page that is slow, erroring, blocked or in maintenance still exists; one that is
+        # gone (404, a soft 404) or that robots.txt forbids is not a column.
+        if failure.check(PageNotRead):
+            gone = failure.value.verdict in GONE_VERDICTS
+        else:
+            gone = failure.check(IgnoreRequest) and "max redirections" not in failure.getErrorMessage() and (
+                not failure.check(HttpError) or failure.value.response.status in (404, 410))
         if meta["kind"] == "column" and meta.get("page_no") == 1 and not gone:
             yield self.record_column(state, state.columns[meta["column"]])
         if meta["kind"] == "home" and state.agency["portal"] != state.agency["homepage"]:
             yield self.request(state, state.agency["portal"], "portal", self.parse_portal)
 
     def check_link(self, state: AgencyState, url: str, kind: str = "link"):
-        """HEAD a link once per run (GET where the server refuses HEAD); the fetch log keeps the status."""
+        """Check a link once per run; the fetch log keeps what it came to. HEAD (GET where the server
+        refuses HEAD), but GET on a site that answers missing pages with a page (a soft 404: only
+        the body tells) and to verify a removal."""
         if url in self.requested or url in self.checked:
             return None
+        host = urlsplit(url).netloc
+        if kind == "verify" or (host in self.crawler.__dict__.get("_gk_error_pages", {})
+                                and not _FILE_LINK.search(url)):
+            return self.request(state, url, kind, self.parse_link, conditional=False)
         return self.request(state, url, kind, self.parse_link, method="HEAD", conditional=False,
                             handle_httpstatus_list=[405, 501])
+
+    def record_failure(self, request, verdict: str, error: str) -> None:
+        """A failure no downloader middleware saw (Scrapy's redirect middleware gives up on a loop)."""
+        meta = request.meta["gk"]
+        writer_for(self.crawler).submit(records.record_fetch, {
+            "fetched_at": iso(), "crawl_run_id": run_id_for(self.crawler), "agency_id": meta["agency"],
+            "url": request.meta.get("redirect_urls", [request.url])[0], "method": request.method,
+            "kind": meta["kind"], "status": None, "error": error, "elapsed_ms": None, "bytes": None,
+            "verdict": verdict})
 
     # Callbacks ----------------------------------------------------------------------------------
 
@@ -383,6 +411,12 @@ class DisclosureSpider(scrapy.Spider):
                 request = self.check_link(state, link)
                 if request:
                     yield request
+
+
+def _impossible_path(homepage: str) -> str:
+    """A URL on the site that no page can have: what it answers is the site's error page."""
+    parts = urlsplit(homepage)
+    return urlunsplit((parts.scheme, parts.netloc, f"/gkwatch-{secrets.token_hex(6)}-404.html", "", ""))
 
 
 def _carry(meta: dict) -> dict:

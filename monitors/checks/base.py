@@ -3,17 +3,22 @@ and the temporary tables the checks join against.
 
 Checks never fetch: they read what the crawler stored. One crawl run (status ``finished``) is one
 observation of each agency it has fetches for; observations are ordered by crawl run id, never by
-wall-clock time (the sandbox makes days pass while the clock does not). An agency whose latest
-observation reached none of its pages is *not observed*: its content checks keep their findings
-as they were (neither opened nor resolved) until a crawl reaches it again.
+wall-clock time (the sandbox makes days pass while the clock does not). A finding rests only on
+pages that were read (``fetches.verdict = 'read'``): an agency whose portal was not read in its
+latest observation (down, blocked, in maintenance, an error page) is not *fresh*: its content
+checks keep their findings as they were (neither opened nor resolved) until a crawl reads it
+again; a column whose page was not read keeps its own findings the same way (``Outcome.unsettled``).
 
 Temporary tables (dropped with the connection, rebuilt by every run):
 - ``_runs(id)``: finished crawl runs.
 - ``_ag``: agencies in scope: id, cfg (its resolved-rules profile), level, kind, homepage, portal,
-  quota, latest_run, fresh (its latest observation reached a page), home_ok.
+  quota, latest_run, fresh (its latest observation read its portal), home_ok.
 - ``_obs``: (agency_id, run_id) observations with the homepage probes of each.
-- ``_cur``: (agency_id, url) pages fetched in the agency's latest observation, and whether any answered.
-- ``_col``: the agencies' columns with their state on as_of (current, ok, container, items, last date).
+- ``_cur``: (agency_id, url) pages fetched in the agency's latest observation (a redirect counted for
+  the URL it started from too): ok (the page, or where it led, was read), gone (the site said it
+  is not there: 404/410 or a soft 404), unread (it answered, but not with the page), robots.
+- ``_col``: the agencies' columns with their state on as_of (current, ok, unread, container, items
+  and their last date, through ``listings``: an item counts for every column that lists it).
 """
 
 from __future__ import annotations
@@ -24,13 +29,20 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
+from core.vocabulary import GONE_VERDICTS
 from extract.reports import is_report_title
 from monitors.rulebook import Rulebook
 
 PAGE_KINDS = ("home", "portal", "column", "api")
 ROBOTS_ERROR = "robots.txt%"
-OK = "COALESCE(f.status BETWEEN 200 AND 399, 0)"   # an answer (304 is the cached page)
-HOME_OK = "COALESCE(f.status BETWEEN 200 AND 399 AND COALESCE(f.elapsed_ms, 0) < a.timeout_ms, 0)"
+REDIRECT = "COALESCE(f.status BETWEEN 300 AND 399 AND f.status != 304, 0)"   # a step, not an answer
+# The page itself was read (not a challenge, soft 404 or maintenance notice; 304 is the kept page).
+READ = f"COALESCE(f.verdict = 'read' AND NOT {REDIRECT}, 0)"
+HOME_OK = "COALESCE(f.verdict = 'read' AND COALESCE(f.elapsed_ms, 0) < a.timeout_ms, 0)"
+# Not an observation of the page at all: the crawler was not let in (robots.txt, an anti-bot wall, a
+# login), got no whole page, or was told the site is in maintenance.
+NOT_OBSERVED = "('robots', 'blocked', 'incomplete', 'maintenance', 'login')"
+GONE = str(GONE_VERDICTS)
 _REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
@@ -54,6 +66,8 @@ class Outcome:
     check: str
     findings: list[Finding] = field(default_factory=list)
     evaluated: set[str] = field(default_factory=set)
+    # (agency id, subject) whose finding this run cannot settle: its page was not read this time.
+    unsettled: set[tuple[str, str]] = field(default_factory=set)
 
 
 @dataclass
@@ -67,6 +81,14 @@ class Context:
     fresh: set[str] = field(default_factory=set)
     observed: set[str] = field(default_factory=set)
     _shared: dict[str, Any] = field(default_factory=dict)
+    writes: list[tuple[str, list]] = field(default_factory=list)   # queued by write(), applied by run_checks
+
+    def write(self, sql: str, rows: Iterable[tuple]) -> None:
+        """``executemany(sql, rows)`` on the database, applied with the run's findings under the write
+        lock. Checks read one snapshot and write only temporary tables themselves (a crawl may be
+        writing beside them; ``monitors/run_checks.py`` refuses any other write), so a check that
+        reads what it stores reads it from its own temporary table this run."""
+        self.writes.append((sql, list(rows)))
 
     def once(self, key: str, compute: Callable[[], Any]) -> Any:
         """What several checks of one run share (the reports they judge), computed by the first."""
@@ -83,6 +105,13 @@ class Context:
 
     def agency_rules(self, agency_id: str) -> dict:
         return self.rules(self.agencies[agency_id]["cfg"])
+
+    def unread_columns(self, types: tuple[str, ...] | None = None) -> set[tuple[str, str]]:
+        """(agency id, column URL) of columns fetched in the latest observation whose page was not
+        read (blocked, in maintenance, an error): what they show is not known this time."""
+        where = f" AND type IN ({','.join('?' * len(types))})" if types else ""
+        return {(a, u) for a, u in self.q(f"SELECT agency_id, url FROM _col WHERE current AND unread{where}",
+                                            list(types or ()))}
 
     def cfgs(self) -> list[int]:
         return list(self.profiles)
@@ -164,19 +193,19 @@ def prepare(ctx: Context) -> None:
     conn.execute(f"""
         CREATE TEMP TABLE _obs AS
         SELECT f.agency_id, f.crawl_run_id AS run_id,
-               SUM(f.kind = 'home') AS home_probes,
-               SUM(f.kind = 'home' AND NOT {HOME_OK}) AS home_fail,
+               SUM(f.kind = 'home' AND f.verdict NOT IN {NOT_OBSERVED}) AS home_probes,
+               SUM(f.kind = 'home' AND f.verdict NOT IN {NOT_OBSERVED} AND NOT {HOME_OK}) AS home_fail,
                MAX(f.kind = 'home' AND {HOME_OK}) AS home_ok,
-               MAX({OK}) AS content_ok
+               MAX(f.kind = CASE WHEN a.portal = a.homepage THEN 'home' ELSE 'portal' END AND {READ}) AS portal_read
         FROM _ag a JOIN fetches f ON f.agency_id = a.id
         WHERE f.crawl_run_id IN (SELECT id FROM _runs) AND f.kind IN {PAGE_KINDS}
-          AND (f.error IS NULL OR f.error NOT LIKE '{ROBOTS_ERROR}')
+          AND f.verdict != 'robots'
         GROUP BY f.agency_id, f.crawl_run_id""")
     conn.execute("CREATE INDEX temp._obs_ix ON _obs (agency_id, run_id)")
     conn.execute("""
         UPDATE _ag SET latest_run = (SELECT MAX(run_id) FROM _obs o WHERE o.agency_id = _ag.id)""")
     conn.execute("""
-        UPDATE _ag SET fresh = COALESCE((SELECT content_ok FROM _obs o WHERE o.agency_id = _ag.id
+        UPDATE _ag SET fresh = COALESCE((SELECT portal_read FROM _obs o WHERE o.agency_id = _ag.id
                                          AND o.run_id = _ag.latest_run), 0)
         WHERE latest_run IS NOT NULL""")
 
@@ -185,15 +214,21 @@ def prepare(ctx: Context) -> None:
     conn.execute("DROP TABLE IF EXISTS temp._cur")
     conn.execute(f"""
         CREATE TEMP TABLE _cur AS
-        SELECT f.agency_id, f.url, MAX({OK}) AS ok,
-               MAX(f.status) AS status, MAX(COALESCE(f.error LIKE '{ROBOTS_ERROR}', 0)) AS robots
-        FROM _ag a JOIN fetches f ON f.agency_id = a.id AND f.crawl_run_id = a.latest_run
-        WHERE f.kind IN {PAGE_KINDS}
-        GROUP BY f.agency_id, f.url""")
+        WITH f AS (SELECT f.*, f.url AS key FROM _ag a JOIN fetches f ON f.agency_id = a.id
+                   AND f.crawl_run_id = a.latest_run WHERE f.kind IN {PAGE_KINDS}
+                   UNION ALL
+                   SELECT f.*, f.redirected_from AS key FROM _ag a JOIN fetches f ON f.agency_id = a.id
+                   AND f.crawl_run_id = a.latest_run WHERE f.kind IN {PAGE_KINDS} AND f.redirected_from IS NOT NULL)
+        SELECT f.agency_id, f.key AS url, MAX({READ}) AS ok,
+               MAX(NOT {REDIRECT} AND f.verdict IN {GONE}) AS gone,
+               MAX(NOT {REDIRECT} AND f.verdict NOT IN ('read', 'robots') AND f.verdict NOT IN {GONE}) AS unread,
+               MAX(f.status) AS status, MAX(f.verdict = 'robots') AS robots
+        FROM f GROUP BY f.agency_id, f.key""")
     conn.execute("CREATE UNIQUE INDEX temp._cur_ix ON _cur (agency_id, url)")
     conn.execute("""
         UPDATE _ag SET home_ok = COALESCE((SELECT ok FROM _cur c WHERE c.agency_id = _ag.id
                                            AND c.url = _ag.homepage), 0)""")
+    conn.execute("UPDATE _cur SET unread = 0 WHERE ok")   # read on a retry: the page was read
 
     # Columns and their state on as_of. Item dates come from the (column_id, published) index.
     conn.execute("DROP TABLE IF EXISTS temp._parents")
@@ -203,13 +238,15 @@ def prepare(ctx: Context) -> None:
     conn.execute("""
         CREATE TEMP TABLE _col AS
         SELECT c.id, c.agency_id, c.type, c.name, c.url,
-               cur.url IS NOT NULL AS current, COALESCE(cur.ok, 0) AS ok,
+               cur.url IS NOT NULL AS current, COALESCE(cur.ok, 0) AS ok, COALESCE(cur.unread, 0) AS unread,
                c.id IN (SELECT id FROM _parents) AS container,
                c.url IN (a.homepage, a.portal) AS is_site_page,
-               EXISTS (SELECT 1 FROM items i WHERE i.column_id = c.id) AS has_items,
-               EXISTS (SELECT 1 FROM items i WHERE i.column_id = c.id AND i.published IS NULL) AS has_undated,
+               EXISTS (SELECT 1 FROM listings l WHERE l.column_id = c.id) AS has_items,
+               EXISTS (SELECT 1 FROM listings l JOIN items i ON i.id = l.item_id
+                       WHERE l.column_id = c.id AND i.published IS NULL) AS has_undated,
                0 AS has_content,
-               (SELECT MAX(i.published) FROM items i WHERE i.column_id = c.id AND i.published <= :day) AS last_pub
+               (SELECT MAX(i.published) FROM listings l JOIN items i ON i.id = l.item_id
+                WHERE l.column_id = c.id AND i.published <= :day) AS last_pub
         FROM _ag a JOIN columns c ON c.agency_id = a.id
         LEFT JOIN _cur cur ON cur.agency_id = c.agency_id AND cur.url = c.url
         WHERE a.fresh""", {"day": ctx.day})
@@ -218,10 +255,10 @@ def prepare(ctx: Context) -> None:
     conn.execute("UPDATE _col SET has_content = has_undated OR last_pub IS NOT NULL")
     # A removed item does not keep its column fresh: recompute the few columns that have one.
     conn.execute("""
-        UPDATE _col SET last_pub = (SELECT i.published FROM items i WHERE i.column_id = _col.id
-                                    AND i.published <= :day AND i.removed_at IS NULL
-                                    ORDER BY i.published DESC LIMIT 1)
-        WHERE id IN (SELECT column_id FROM items INDEXED BY items_removed WHERE removed_at IS NOT NULL)""",
+        UPDATE _col SET last_pub = (SELECT MAX(i.published) FROM listings l JOIN items i ON i.id = l.item_id
+                                    WHERE l.column_id = _col.id AND i.published <= :day AND i.removed_at IS NULL)
+        WHERE id IN (SELECT l.column_id FROM items i INDEXED BY items_removed JOIN listings l ON l.item_id = i.id
+                     WHERE i.removed_at IS NOT NULL)""",
                  {"day": ctx.day})
 
     for agency_id, latest, fresh in ctx.q("SELECT id, latest_run, fresh FROM _ag"):
@@ -243,12 +280,12 @@ def run_outcomes(ctx: Context, candidates: str, kinds: tuple[str, ...]) -> None:
     conn.execute("DROP TABLE IF EXISTS temp._seq")
     conn.execute(f"""
         CREATE TEMP TABLE _seq AS
-        SELECT x.agency_id, x.url, x.run_id, f.status, f.error, f.elapsed_ms, f.fetched_at, f.kind
+        SELECT x.agency_id, x.url, x.run_id, f.status, f.error, f.elapsed_ms, f.fetched_at, f.kind, f.verdict
         FROM (SELECT c.agency_id, c.url, f.crawl_run_id AS run_id, MAX(f.id) AS fetch_id
               FROM {candidates} c JOIN fetches f ON f.url = c.url AND f.agency_id = c.agency_id
               WHERE f.kind IN {kinds if len(kinds) > 1 else f"('{kinds[0]}')"}
                 AND f.crawl_run_id IN (SELECT id FROM _runs)
-                AND (f.error IS NULL OR f.error NOT LIKE '{ROBOTS_ERROR}')
+                AND f.verdict NOT IN {NOT_OBSERVED}
                 AND NOT COALESCE(f.method = 'HEAD' AND f.status IN (405, 501), 0)
               GROUP BY c.agency_id, c.url, f.crawl_run_id) x
         JOIN fetches f ON f.id = x.fetch_id""")
@@ -269,7 +306,8 @@ def streaks(ctx: Context, failing_sql: str) -> list[sqlite3.Row]:
                MAX(CASE WHEN s.run_id = l.run_id THEN s.error END) AS error,
                MAX(CASE WHEN s.run_id = l.run_id THEN s.elapsed_ms END) AS elapsed_ms,
                MAX(CASE WHEN s.run_id = l.run_id THEN s.fetched_at END) AS fetched_at,
-               MAX(CASE WHEN s.run_id = l.run_id THEN s.kind END) AS kind
+               MAX(CASE WHEN s.run_id = l.run_id THEN s.kind END) AS kind,
+               MAX(CASE WHEN s.run_id = l.run_id THEN s.verdict END) AS verdict
         FROM s JOIN latest l USING (agency_id, url) LEFT JOIN last_ok k USING (agency_id, url)
         GROUP BY s.agency_id, s.url""")
 

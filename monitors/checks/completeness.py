@@ -1,8 +1,10 @@
 """Completeness: blank columns (空白栏目), the 专栏's four mandatory sub-columns, and the 条例第二十条
 categories (and, where enabled, 第二十一条 areas) each backed by a column with content.
 
-Only columns the latest crawl reached count: a column that answered with an error is a broken link
-(see links.py), a column robots.txt keeps us out of is never called blank.
+Only an agency whose portal the latest crawl read is judged, and only columns it read count: a
+column that answered with an error is a broken link (see links.py), a column robots.txt keeps us
+out of is never called blank, and one that was blocked or in maintenance keeps its findings as they
+were, as do the categories it might have backed.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from .base import Context, Finding, Outcome, rule_fields, short_cite
 
 def column_empty(ctx: Context) -> Outcome:
     """A leaf column that answered in the latest observation and never listed a single item."""
-    out = Outcome("column_empty", evaluated=set(ctx.fresh))
+    out = Outcome("column_empty", evaluated=set(ctx.fresh), unsettled=ctx.unread_columns())
     excluded = [(cfg, t) for cfg in ctx.cfgs() for t in ctx.rules(cfg)["checks"]["column_empty"]["exclude_types"]]
     ctx.table("_p_empty", "cfg INT, type TEXT, PRIMARY KEY (cfg, type)", excluded)
     rows = ctx.q("""
@@ -48,6 +50,11 @@ def column_empty(ctx: Context) -> Outcome:
     return out
 
 
+def _may_back(ctx: Context, url: str, category: dict) -> bool:
+    [(type_, name)] = ctx.q("SELECT type, name FROM _col WHERE url = ? LIMIT 1", [url]) or [(None, "")]
+    return type_ in category["column_types"] or any(word in name for word in category["name_keywords"])
+
+
 def mandatory_column_missing(ctx: Context) -> Outcome:
     """A required sub-column type (指南、制度、法定主动公开内容、年报) with no column the latest crawl reached."""
     out = Outcome("mandatory_column_missing", evaluated=set(ctx.fresh))
@@ -70,10 +77,16 @@ def mandatory_column_missing(ctx: Context) -> Outcome:
     return out
 
 
+def _may_back(ctx: Context, url: str, category: dict) -> bool:
+    [(type_, name)] = ctx.q("SELECT type, name FROM _col WHERE url = ? LIMIT 1", [url]) or [(None, "")]
+    return type_ in category["column_types"] or any(word in name for word in category["name_keywords"])
+
+
 def art20_category_missing(ctx: Context) -> Outcome:
     """A required 第二十条 category (or enabled 第二十一条 area) with no column that has content on
     as_of, by column type or by a keyword in the column's name."""
     out = Outcome("art20_category_missing", evaluated=set(ctx.fresh))
+    unread = ctx.unread_columns()
     cats, types, words = [], [], []
     for cfg in ctx.cfgs():
         spec = ctx.rules(cfg)["checks"]["art20_category_missing"]
@@ -98,6 +111,9 @@ def art20_category_missing(ctx: Context) -> Outcome:
     for agency_id, key in rows:
         spec = ctx.agency_rules(agency_id)["checks"]["art20_category_missing"]
         category = spec["categories"][key]
+        if any(a == agency_id and _may_back(ctx, url, category) for a, url in unread):
+            out.unsettled.add((agency_id, key))   # a column that may hold it could not be read
+            continue
         message = f"未找到有内容的「{category['name']}」栏目（{short_cite(category)}）"
         out.findings.append(Finding(
             agency_id, "art20_category_missing", key, spec["severity"], message,
@@ -105,3 +121,8 @@ def art20_category_missing(ctx: Context) -> Outcome:
                         column_types=category["column_types"], name_keywords=category["name_keywords"]),
             spec["rule"], category["citation"]))
     return out
+
+
+def _may_back(ctx: Context, url: str, category: dict) -> bool:
+    [(type_, name)] = ctx.q("SELECT type, name FROM _col WHERE url = ? LIMIT 1", [url]) or [(None, "")]
+    return type_ in category["column_types"] or any(word in name for word in category["name_keywords"])

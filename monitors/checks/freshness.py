@@ -58,7 +58,7 @@ def homepage_stale(ctx: Context) -> Outcome:
 
 
 def column_stale(ctx: Context) -> Outcome:
-    out = Outcome("column_stale", evaluated=set(ctx.fresh))
+    out = Outcome("column_stale", evaluated=set(ctx.fresh), unsettled=ctx.unread_columns())
     params = []
     for cfg in ctx.cfgs():
         spec = ctx.rules(cfg)["checks"]["column_stale"]

@@ -2,18 +2,21 @@
 stored as a column whose fetches fail: it is a broken link, not a blank column), and items removed
 from their column (listed before, gone from the list, and their URL now answers 404/410).
 
-A 404 or 410 is the server's definite answer, so one observation confirms it; any other failure
-(5xx, refused connections) must repeat in ``observations.min_failing`` consecutive observations.
-Timeouts are slow_page's business. A broken link stays a finding while it is still linked: fetched
+A 404 or 410, a soft 404 (a page saying it is not there) or a redirect loop is the site's definite
+answer, so one observation confirms it; any other failure (5xx, refused connections) must repeat in
+``observations.min_failing`` consecutive observations. Timeouts are slow_page's business; a link
+the crawler could not look at (robots.txt, an anti-bot wall, maintenance) is no observation at all. A broken link stays a finding while it is still linked: fetched
 in the agency's latest observation, or an attachment of an item that is not removed.
 """
 
 from __future__ import annotations
 
-from .base import ROBOTS_ERROR, Context, Finding, Outcome, rule_fields, run_outcomes, short_cite, streaks
+from core.vocabulary import VERDICTS
 
-_FAILING = ("(COALESCE(status >= 400, 0) OR (status IS NULL AND error IS NOT NULL "
-            "AND error NOT LIKE '%TimeoutError%' AND error NOT LIKE '%timed out%'))")
+from .base import Context, Finding, Outcome, rule_fields, run_outcomes, short_cite, streaks
+
+_FAILING = "verdict IN ('not_found', 'soft_404', 'server_error', 'unreachable', 'redirect_loop')"
+_CONCLUSIVE = ("not_found", "soft_404", "redirect_loop")
 
 
 def broken_link(ctx: Context) -> Outcome:
@@ -25,8 +28,7 @@ def broken_link(ctx: Context) -> Outcome:
         SELECT DISTINCT f.agency_id, f.url FROM fetches f JOIN _ag a ON a.id = f.agency_id
         WHERE a.fresh AND f.kind IN ('link', 'column', 'api', 'portal') AND f.url != a.homepage
           AND f.crawl_run_id IN (SELECT id FROM _runs)
-          AND (COALESCE(f.status >= 400, 0) OR (f.status IS NULL AND f.error IS NOT NULL))
-          AND (f.error IS NULL OR f.error NOT LIKE '{ROBOTS_ERROR}')
+          AND f.verdict IN ('not_found', 'soft_404', 'server_error', 'unreachable', 'redirect_loop')
           AND NOT COALESCE(f.method = 'HEAD' AND f.status IN (405, 501), 0)""")
     run_outcomes(ctx, "_bl", ("link", "column", "api", "portal"))
     for row in streaks(ctx, _FAILING):
@@ -35,7 +37,7 @@ def broken_link(ctx: Context) -> Outcome:
         agency_id, url = row["agency_id"], row["url"]
         rules = ctx.agency_rules(agency_id)
         spec, obs = rules["checks"]["broken_link"], rules["observations"]
-        conclusive = row["status"] in obs["conclusive_statuses"]
+        conclusive = row["status"] in obs["conclusive_statuses"] or row["verdict"] in _CONCLUSIVE
         if not spec["enabled"] or not (conclusive or row["streak"] >= obs["min_failing"]):
             continue
         latest = ctx.agencies[agency_id]
@@ -50,7 +52,8 @@ def broken_link(ctx: Context) -> Outcome:
         pages = [r[0] for r in ctx.q("SELECT page_url FROM links WHERE agency_id = ? AND url = ? ORDER BY page_url LIMIT 5",
                                      [agency_id, url])]
         column = ctx.q("SELECT name FROM columns WHERE agency_id = ? AND url = ?", [agency_id, url])
-        answer = f"HTTP {row['status']}" if row["status"] else (row["error"] or "").split(":")[0]
+        answer = (VERDICTS[row["verdict"]].zh if row["verdict"] in ("soft_404", "redirect_loop") else
+                  f"HTTP {row['status']}" if row["status"] else (row["error"] or "").split(":")[0])
         what = f"栏目「{column[0]['name']}」的链接" if column and row["kind"] == "column" else "链接"
         where = f"，所在页面 {pages[0]}" if pages else (f"，见 {latest['portal']}" if column else "")
         message = f"{what}无法打开（{answer}）：{url}{where}（{short_cite(spec)} 链接可用性）"
@@ -64,7 +67,8 @@ def broken_link(ctx: Context) -> Outcome:
 
 
 def item_removed(ctx: Context) -> Outcome:
-    """An item the crawler found missing from its column's list whose URL now answers 404/410; the
+    """An item the crawler found missing from its column's list whose URL now answers 404/410 (or a
+    soft 404: a page saying it is not there); the
     removal is recorded in ``items.removed_at`` (the crawler clears it if the item comes back)."""
     out = Outcome("item_removed", evaluated=set(ctx.fresh))
     conn = ctx.conn
@@ -78,18 +82,25 @@ def item_removed(ctx: Context) -> Outcome:
     confirmed = []
     for row in streaks(ctx, _FAILING):
         obs = ctx.agency_rules(row["agency_id"])["observations"]
-        if row["streak"] and row["status"] in obs["conclusive_statuses"]:
+        if row["streak"] and (row["status"] in obs["conclusive_statuses"] or row["verdict"] in ("soft_404",)):
             confirmed.append((row["failing_since"], row["agency_id"], row["url"]))
-    # Committed with the run's findings (the runner holds one transaction).
-    conn.executemany("UPDATE items SET removed_at = ? WHERE agency_id = ? AND url = ? AND removed_at IS NULL",
-                     confirmed)
+    # Recorded with the run's findings (ctx.write); this run reads them from _removed_now.
+    ctx.write("UPDATE items SET removed_at = ? WHERE agency_id = ? AND url = ? AND removed_at IS NULL "
+              "AND missing_since IS NOT NULL", confirmed)
+    ctx.table("_removed_now", "removed_at TEXT, agency_id TEXT, url TEXT", confirmed)
     rows = ctx.q("""
-        SELECT i.agency_id, i.url, i.title, i.published, i.missing_since, i.removed_at, c.name AS column_name,
+        WITH removed AS (
+            SELECT id, removed_at FROM items INDEXED BY items_removed WHERE removed_at IS NOT NULL
+            UNION ALL
+            SELECT i.id, r.removed_at FROM _removed_now r JOIN items i ON i.agency_id = r.agency_id AND i.url = r.url)
+        SELECT i.agency_id, i.url, i.title, i.published, i.missing_since, x.removed_at, c.name AS column_name,
                c.url AS column_url,
                (SELECT f.status FROM fetches f WHERE f.url = i.url AND f.agency_id = i.agency_id AND f.kind = 'verify'
-                ORDER BY f.id DESC LIMIT 1) AS status
-        FROM items i INDEXED BY items_removed LEFT JOIN columns c ON c.id = i.column_id
-        WHERE i.removed_at IS NOT NULL AND (i.published IS NULL OR i.published <= :day)
+                ORDER BY f.id DESC LIMIT 1) AS status,
+               (SELECT f.verdict FROM fetches f WHERE f.url = i.url AND f.agency_id = i.agency_id AND f.kind = 'verify'
+                ORDER BY f.id DESC LIMIT 1) AS verdict
+        FROM removed x JOIN items i ON i.id = x.id LEFT JOIN columns c ON c.id = i.column_id
+        WHERE (i.published IS NULL OR i.published <= :day)
           AND i.agency_id IN (SELECT id FROM _ag WHERE fresh)
         ORDER BY i.agency_id, i.url""", {"day": ctx.day})
     for row in rows:
@@ -98,7 +109,8 @@ def item_removed(ctx: Context) -> Outcome:
             continue
         date = f"（发布于 {row['published']}）" if row["published"] else ""
         column = f"栏目「{row['column_name']}」" if row["column_name"] else "栏目"
-        answer = f"HTTP {row['status']}" if row["status"] else "无法访问"
+        answer = (VERDICTS["soft_404"].zh if row["verdict"] == "soft_404" else
+                  f"HTTP {row['status']}" if row["status"] else "无法访问")
         message = (f"已公开的信息「{row['title']}」{date}已从{column}列表撤下，原网址返回 {answer}；"
                    f"修改、废止、失效的文件应在原文上作出标注（{short_cite(spec)}）")
         out.findings.append(Finding(

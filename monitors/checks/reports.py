@@ -37,7 +37,7 @@ def find_reports(ctx: Context) -> dict[str, dict[int, dict]]:
     conn.execute("""
         CREATE TEMP TABLE _reports AS
         SELECT c.agency_id, gk_report_year(i.title, 0) AS year, i.published, i.url, i.title
-        FROM _col c JOIN items i ON i.column_id = c.id
+        FROM _col c JOIN listings l ON l.column_id = c.id JOIN items i ON i.id = l.item_id
         WHERE c.type = 'annual_report' AND i.removed_at IS NULL AND (i.published IS NULL OR i.published <= :day)""",
                  {"day": ctx.day})
     # Reports filed elsewhere on the site, through the partial index of report-like titles.
@@ -72,12 +72,16 @@ def _by_check(ctx: Context, family) -> dict[str, Outcome]:
 
 def annual_reports(ctx: Context) -> list[Outcome]:
     """``annual_report_missing`` and ``annual_report_late`` from one pass over the reports found."""
-    missing = Outcome("annual_report_missing", evaluated=set(ctx.fresh))
-    late = Outcome("annual_report_late", evaluated=set(ctx.fresh))
+    # A report column that could not be read this time may hold the report: its agency's reports wait.
+    unread = {agency_id for agency_id, _ in ctx.unread_columns(("annual_report",))}
+    missing = Outcome("annual_report_missing", evaluated=set(ctx.fresh) - unread)
+    late = Outcome("annual_report_late", evaluated=set(ctx.fresh) - unread)
     reports = find_reports(ctx)
     for agency_id in sorted(ctx.fresh):
         rules = ctx.agency_rules(agency_id)
         settings = rules["annual_reports"]
+        if agency_id in unread:
+            continue
         spec_missing, spec_late = rules["checks"]["annual_report_missing"], rules["checks"]["annual_report_late"]
         first = max(settings["first_year"], ctx.as_of.year - settings["lookback_years"])
         found = reports.get(agency_id, {})
@@ -226,9 +230,9 @@ def judged_reports(ctx: Context, reports: dict[tuple[str, int], dict]) -> dict[i
     fresh: dict[int, list[dict]] = {report_id: [] for report_id in stale}  # a report without cells has none
     for report_id, tables in _stream_tables(ctx, sorted(stale)):
         fresh[report_id] = report_judge.judge({"tables": tables})
-    ctx.conn.executemany("INSERT OR REPLACE INTO report_judgements VALUES (?, ?, ?, ?)",
-                         [(report_id, stale[report_id], report_judge.JUDGE_VERSION, json.dumps(problems, ensure_ascii=False))
-                          for report_id, problems in fresh.items()])
+    ctx.write("INSERT OR REPLACE INTO report_judgements VALUES (?, ?, ?, ?)",   # kept with the run's findings
+              [(report_id, stale[report_id], report_judge.JUDGE_VERSION, json.dumps(problems, ensure_ascii=False))
+               for report_id, problems in fresh.items()])
     found.update(fresh)
     return {report_id: {p["kind"]: p for p in problems} for report_id, problems in found.items() if problems}
 

@@ -1,0 +1,130 @@
+"""Is this the page, or something standing in for it? A pure look at one HTTP answer (status,
+headers, the first bytes of the body) that says what the fetch came to (``core.vocabulary.VERDICTS``):
+``read`` only when nothing marks it as an anti-bot challenge, a WAF block, a soft 404, a maintenance
+notice or a login wall. The rules, with the fingerprints they rest on, are in docs/faults.md.
+
+Fingerprints are searched as bytes in the page's UTF-8 and GBK spellings, in the first ``HEAD_BYTES``
+of the body: no page is decoded for this (it runs on every response of the crawl). Error pages are
+small; a long page that merely mentions 「页面不存在」 in its text is not one (``ERROR_PAGE_BYTES``).
+"""
+
+from __future__ import annotations
+
+import re
+
+HEAD_BYTES = 16 * 1024
+ERROR_PAGE_BYTES = 12 * 1024   # a soft 404 / maintenance / block page is short; a real page is not
+
+
+def _spellings(*phrases: str) -> tuple[bytes, ...]:
+    out = []
+    for phrase in phrases:
+        for encoding in ("utf-8", "gbk"):
+            spelt = phrase.encode(encoding)
+            if spelt not in out:
+                out.append(spelt)
+    return tuple(out)
+
+
+# Anti-bot challenges (script-only bodies that set a cookie and reload) and WAF block pages.
+CHALLENGE_STATUSES = {202, 400, 403, 412, 418, 429, 503, 521}
+_CHALLENGE_MARKS = (
+    b"$_ts", b"_$_ts", b"r='m'", b'r="m"',          # 瑞数 (River Security)
+    b"__jsl_clearance", b"__jsluid",                # 加速乐 (Jiasule / 创宇盾)
+    b"yunsuo_session_verify", b"security_session_verify", b"safedog", b"waf.safedog",  # 云锁, 安全狗
+    b"_guard/auto.js", b"cf-chl", b"challenge-platform", b"acw_sc__v2", b"acw_tc",
+)
+_BLOCK_TEXT = _spellings("网站防火墙", "您的访问已被拦截", "访问被拒绝", "您的请求已被拦截", "访问已被拦截",
+                         "安全狗", "云锁", "非法请求", "疑似黑客攻击", "请开启JavaScript", "请启用JavaScript")
+_SOFT_404_TEXT = _spellings("页面不存在", "页面已被删除", "您访问的页面不存在", "找不到该页面", "找不到页面",
+                            "页面未找到", "无法找到该页", "信息不存在", "文章不存在", "该信息已被删除",
+                            "您要访问的页面不存在", "页面走丢", "页面出错", "Page Not Found", "404 Not Found",
+                            "The page you requested")
+_MAINTENANCE_TEXT = _spellings("系统维护中", "网站维护中", "网站升级", "系统升级", "暂停访问", "正在维护",
+                               "维护期间", "网站正在建设", "under maintenance")
+_LOGIN_TEXT = _spellings("请登录", "用户登录", "登录后", "统一身份认证")
+_PASSWORD_INPUT = re.compile(rb"<input[^>]+type\s*=\s*[\"']?password", re.I)
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.I | re.S)
+_SCRIPT = re.compile(rb"<script\b", re.I)
+_TAGS = re.compile(rb"<(script|style)\b.*?</\1\s*>|<[^>]+>", re.I | re.S)
+
+
+def classify(status: int, body: bytes, headers: dict[str, str] | None = None) -> str:
+    """The verdict on one answer: ``read``, ``not_found``, ``soft_404``, ``blocked``, ``maintenance``,
+    ``login``, ``server_error`` or ``incomplete``. ``headers``: lower-case names → values."""
+    headers = headers or {}
+    head = body[:HEAD_BYTES]
+    lowered = head.lower()
+    if _is_challenge(status, head, lowered, headers):
+        return "blocked"
+    if status in (404, 410):
+        return "not_found"
+    if status >= 400:
+        return "server_error" if status != 403 else ("blocked" if _mentions(head, _BLOCK_TEXT) else "server_error")
+    if status >= 300:
+        return "read"   # a redirect that was not followed: the middleware records where it led
+    small = len(body) <= ERROR_PAGE_BYTES
+    title = _title(head)
+    if small or title is not None and _mentions(title, _SOFT_404_TEXT + _MAINTENANCE_TEXT + _BLOCK_TEXT):
+        where = title if not small and title is not None else _visible(head)
+        if _mentions(where, _BLOCK_TEXT):
+            return "blocked"
+        if _mentions(where, _MAINTENANCE_TEXT):
+            return "maintenance"
+        if _mentions(where, _SOFT_404_TEXT):
+            return "soft_404"
+        if small and _PASSWORD_INPUT.search(head) and _mentions(where, _LOGIN_TEXT):
+            return "login"
+    if _truncated(body, headers):
+        return "incomplete"
+    return "read"
+
+
+def _is_challenge(status: int, head: bytes, lowered: bytes, headers: dict[str, str]) -> bool:
+    """A script-only page that would run in a browser to earn a cookie, or a WAF's block page."""
+    if any(mark.lower() in lowered for mark in _CHALLENGE_MARKS):
+        return status in CHALLENGE_STATUSES or len(_visible(head).strip()) < 200
+    if status in (412, 521) and (not head or _SCRIPT.search(head) and len(_visible(head).strip()) < 200):
+        return True   # 瑞数 and 加速乐 answer 412 / 521 with a body of scripts and no text (HEAD: none)
+    return status in (403, 405, 503) and "waf" in headers.get("server", "").lower()
+
+
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
+
+
+def error_page_signature(body: bytes) -> str:
+    """What stays the same on a site's error page whatever was asked for: its title and the Chinese
+    text of its first part, without the URL, numbers and markup that change with the request.
+    Compared with the answer to a path that cannot exist (the classic soft-404 test)."""
+    head = body[:HEAD_BYTES]
+    text = (_title(head) or b"") + b"|" + _visible(head)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            decoded = text.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        decoded = text.decode("utf-8", "replace")
+    return _NOT_CJK.sub("", decoded)[:400] + f"|{len(body) // 2048}"
+
+
+def _truncated(body: bytes, headers: dict[str, str]) -> bool:
+    length = headers.get("content-length")
+    if length and length.isdigit() and not headers.get("content-encoding"):
+        return len(body) < int(length)
+    return False
+
+
+def _title(head: bytes) -> bytes | None:
+    match = _TITLE.search(head)
+    return match.group(1) if match else None
+
+
+def _visible(head: bytes) -> bytes:
+    return _TAGS.sub(b" ", head)
+
+
+def _mentions(text: bytes, phrases: tuple[bytes, ...]) -> bool:
+    lowered = text.lower()
+    return any(p.lower() in lowered for p in phrases)
