@@ -96,6 +96,12 @@ VERDICTS: dict[str, Label] = {
     "incomplete": Label("内容不完整", "incomplete body"),
     "robots": Label("robots.txt 禁止", "forbidden by robots.txt"),
 }
+# 可访问性: what the 站点无法访问 check made of an agency's visits as of a day (table availability).
+AVAILABILITY: dict[str, Label] = {
+    "unreachable": Label("无法访问", "unreachable"),
+    "reachable": Label("可访问", "reachable"),
+    "insufficient": Label("观测不足", "not enough observations"),
+}
 # The site itself says the page is not there: a broken link or a removed item.
 GONE_VERDICTS = ("not_found", "soft_404")
 # The site did not answer as a site should: counted towards 站点无法访问 / 链接不可用 over time.
@@ -112,6 +118,6 @@ def severity_label(severity: str) -> str:
     return SEVERITIES[severity].zh
 
 
-__all__ = ["CHECKS", "CRAWL_STATUSES", "DOWN_VERDICTS", "EVENTS", "FINDING_STATUSES", "GONE_VERDICTS", "KINDS",
+__all__ = ["AVAILABILITY", "CHECKS", "CRAWL_STATUSES", "DOWN_VERDICTS", "EVENTS", "FINDING_STATUSES", "GONE_VERDICTS", "KINDS",
            "LEVELS", "Label", "SEVERITIES", "SEVERITY_RANK", "VERDICTS", "check_label", "column_type_label",
            "severity_label"]

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import time
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as ScrapyMetaRefreshMiddleware
 from scrapy.exceptions import IgnoreRequest
@@ -116,6 +116,10 @@ class FetchLogMiddleware:
     def verdict(self, request, response) -> str:
         headers = {k.decode("latin-1").lower(): vs[-1].decode("latin-1") for k, vs in response.headers.items() if vs}
         status = response.status
+        if request.method == "HEAD":
+            headers.pop("content-length", None)   # the length of a body that was not sent
+        if 300 <= status < 400 and _loops(request, response):
+            return "redirect_loop"
         if request.meta.get("playwright"):
             # What Chromium drew: its body is not the bytes that came over the wire (no length to
             # hold it to), and after a challenge the status is still the challenge's.
@@ -144,12 +148,14 @@ class FetchLogMiddleware:
         if elapsed is None:
             elapsed = time.monotonic() - request.meta.get("gk_started", time.monotonic())
         meta = gk(request)
+        origin = (request.meta.get("redirect_urls") or [None])[0]
         writer_for(self.crawler).submit(records.record_fetch, {
             "fetched_at": iso(), "crawl_run_id": run_id_for(self.crawler), "agency_id": meta.get("agency"),
-            "url": request.url, "method": request.method,
+            # a loop is the link's answer: recorded on the URL that was asked for
+            "url": origin if verdict == "redirect_loop" and origin else request.url, "method": request.method,
             "kind": meta.get("kind") or ("robots" if request.url.endswith("/robots.txt") else None),
             "status": status, "error": error, "elapsed_ms": round(elapsed * 1000), "bytes": size,
-            "verdict": verdict, "redirected_from": (request.meta.get("redirect_urls") or [None])[0],
+            "verdict": verdict, "redirected_from": origin,
         })
         self.crawler.stats.inc_value(f"gkwatch/fetch/{verdict}")
 
@@ -177,6 +183,10 @@ class ReadingMiddleware:
             if verdict == "read":
                 self.cookies[host] = {**_set_cookies(request.meta["gk_challenge"]), **_page_cookies(request)}
                 self.crawler.stats.inc_value("gkwatch/challenge/passed")
+                if response.status in CHALLENGE_STATUSES:
+                    # scrapy-playwright reports the first navigation's status (the challenge's); the
+                    # page Chromium then loaded, and drew, is the one asked for.
+                    response = response.replace(status=200)
         elif (verdict == "blocked" and self.render and request.method == "GET" and not request.meta.get("playwright")
               and gk(request).get("kind") != PROBE_KIND):
             # A browser runs the challenge's script, earns the site's cookie and reloads the page.
@@ -190,6 +200,15 @@ class ReadingMiddleware:
         if verdict in ("read", "not_found", "server_error") or 300 <= response.status < 400:
             return response   # what Scrapy handles itself: redirects, HTTP errors, retries
         raise PageNotRead(verdict, response)
+
+
+def _loops(request, response) -> bool:
+    """A redirect back to a URL of its own chain (Scrapy's duplicate filter would drop it silently)."""
+    location = response.headers.get(b"Location")
+    if not location:
+        return False
+    target = urljoin(response.url, location.decode("latin-1"))
+    return target in {request.url, *(request.meta.get("redirect_urls") or [])}
 
 
 def _set_cookies(headers: list[bytes]) -> dict[str, str]:

@@ -5,7 +5,8 @@ the reactor thread's time; on a thread it still held the GIL most of that time. 
 it runs on another core, and the reactor thread only pickles each write onto a queue.
 
 One connection writes, in the order the crawl submitted; records are committed in groups
-(``storage.records.group_commits``) and whenever nothing has arrived for ``records.COMMIT_SECONDS``.
+(``storage.records.group_commits``) and whenever the queue is empty after a batch, so the write lock
+is never held while the crawl waits on the network.
 A killed crawl loses at most the last uncommitted group and what was still queued, both written
 again by the next run (every write is a keyed upsert).
 
@@ -142,6 +143,10 @@ def _serve(db_path: str, tasks, results) -> None:
             if isinstance(task, list):
                 for function, args in task:
                     _write(db, function, args)
+                if tasks.empty():
+                    # Nothing more has arrived: commit rather than hold the write lock while the crawl
+                    # waits on the network (a check or an import beside the crawl needs it briefly).
+                    records.commit(db)
                 continue
             function, args = task
             try:

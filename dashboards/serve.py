@@ -30,9 +30,9 @@ def metadata_for(db_path: str) -> dict:
     return metadata
 
 
-def datasette_args(db_path: str, metadata_path: str, host: str, port: int) -> list[str]:
+def datasette_args(db_path: str, metadata_path: str, host: str, port: int, immutable: bool = False) -> list[str]:
     return [
-        "serve", db_path,
+        "serve", *(["--immutable"] if immutable else []), db_path,
         "--metadata", metadata_path,
         "--plugins-dir", str(PLUGINS),
         "--host", host, "--port", str(port),
@@ -43,15 +43,16 @@ def datasette_args(db_path: str, metadata_path: str, host: str, port: int) -> li
     ]
 
 
-def run_datasette(db_path: str, host: str, port: int) -> int:
-    """Datasette in this process, so a SIGTERM or Ctrl-C stops it (no orphan server is left)."""
+def run_datasette(db_path: str, host: str, port: int, immutable: bool = False) -> int:
+    """Datasette in this process, so a SIGTERM or Ctrl-C stops it (no orphan server is left).
+    ``immutable``: a database on a read-only disk, read as a file nothing changes."""
     from datasette.cli import cli as datasette
 
     with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as metadata:
         json.dump(metadata_for(db_path), metadata, ensure_ascii=False)
         metadata.flush()
         try:
-            datasette.main(args=datasette_args(db_path, metadata.name, host, port), prog_name="datasette",
+            datasette.main(args=datasette_args(db_path, metadata.name, host, port, immutable), prog_name="datasette",
                            standalone_mode=False)
         except KeyboardInterrupt:
             pass

@@ -66,20 +66,63 @@ def _main_group(records: list[Record]) -> list[Record]:
     Containers (a ul, a table…) join one group when they sit at the same place in the page
     structure and their records look alike (dated or not, real titles or menu words): the
     15 <ul>s of a paged static list or the panels of a tabbed list merge, a sidebar menu
-    laid out like the list does not.
+    laid out like the list does not. A container's li or tr rows are its list: other records
+    beside them (a breadcrumb that a stray `</div>` left in the same <div>) are not. Runs that
+    broken markup split apart join again (see ``_continued``).
     """
     by_container: dict = defaultdict(list)
     for record in records:
-        by_container[record.element.getparent()].append(record)
+        by_container[_container(record)].append(record)
     paths: dict = {}
     key_of = {
         container: (_signature(members[0].element, paths), _shape(members))
         for container, members in by_container.items()
     }
+    joined: dict = {}  # union-find over group keys: a key's representative
+
+    def representative(key):
+        while joined.get(key, key) != key:
+            key = joined[key]
+        return key
+
+    for before, after in zip(records, records[1:]):
+        if _continued(before, after):
+            first, second = representative(key_of[_container(before)]), representative(key_of[_container(after)])
+            if first != second:
+                joined[second] = first
     groups: dict[tuple, list[Record]] = defaultdict(list)
     for record in records:
-        groups[key_of[record.element.getparent()]].append(record)
+        groups[representative(key_of[_container(record)])].append(record)
     return max(groups.values(), key=_group_score, default=[])
+
+
+def _container(record: Record) -> tuple:
+    """The element holding the record, and whether the record is one of its li/tr rows."""
+    tag = record.element.tag
+    return record.element.getparent(), tag if tag in _RECORD_TAGS else None
+
+
+def _continued(before: Record, after: Record) -> bool:
+    """Two records in a row that a browser shows as one list although their containers differ.
+
+    Stray tags split a list and leave its parts nested in one another: a stray `</div>` closes
+    the <ul> early and the li after it land in the <div> around it; a `<div>` left open in
+    the <ul> takes in the li after it, one level deeper each time it recurs. So: li (or tr)
+    records next to each other (no other record between), both dated or both not, whose
+    containers are different but one holds the other. Only rows: other blocks (a logo's
+    <div>, a sub-column's) nest in one another on every page without being one list.
+    """
+    tag = before.element.tag
+    if tag not in _RECORD_TAGS or tag != after.element.tag or (before.written is None) != (after.written is None):
+        return False
+    first, second = before.element.getparent(), after.element.getparent()
+    if first is None or second is None or first is second:
+        return False
+    return _holds(first, second) or _holds(second, first)
+
+
+def _holds(outer, inner) -> bool:
+    return any(ancestor is outer for ancestor in inner.iterancestors())
 
 
 def _shape(records: list[Record]) -> tuple[bool, bool]:
@@ -138,13 +181,18 @@ def _anchor_title(a) -> str:
     return text or attribute
 
 
-def _title_fragments(a):
-    """The anchor's text without date-only children (<a><p>title</p><span>2024-01-05</span></a>)."""
-    if a.text:
-        yield a.text
-    for child in a:
-        if is_element(child) and not _is_date_only(child.text_content()):
-            yield child.text_content()
+def _title_fragments(element):
+    """The anchor's text without date-only parts (<a><p>title</p><span>2024-01-05</span></a>),
+    at any depth (<a><table><tr><td>title</td><td>2024-01-05</td></tr></table></a>)."""
+    if element.text:
+        yield element.text
+    for child in element:
+        if is_element(child):
+            text = child.text_content()
+            if len(child) and match_date(text) and not _is_date_only(text):
+                yield from _title_fragments(child)  # a date somewhere inside: leave out its own element
+            elif not _is_date_only(text):
+                yield text
         if child.tail:
             yield child.tail
 

@@ -13,6 +13,7 @@ from .commands.check import check_command
 from .commands.crawl import crawl
 from .commands.demo import demo
 from .commands.extract import extract
+from .commands.probe import probe_command
 from .commands.sandbox import sandbox_group
 from .commands.schedule import schedule_command
 from .commands.serve import serve
@@ -45,6 +46,7 @@ for _command, _name in ((agencies, "agencies"), (crawl, "crawl"), (check_command
                         (schedule_command, "schedule"), (serve, "serve"), (extract, "extract"),
                         (sandbox_group, "sandbox"), (demo, "demo")):
     cli.add_command(_command, _name)
+cli.add_command(probe_command, "probe")
 
 
 def main() -> None:

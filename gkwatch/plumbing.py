@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -28,6 +31,10 @@ class Failed(UserError):
     """The command could not do its work: exit code ``exit_codes.FAILED``."""
 
     exit_code = exit_codes.FAILED
+
+
+class ReadOnly(Failed):
+    """The database cannot be written (read-only disk, directory or file)."""
 
 
 def _bad_input(exc: click.UsageError) -> click.UsageError:
@@ -59,6 +66,18 @@ class Group(click.Group):
         except click.UsageError as exc:
             raise _bad_input(exc)
 
+    def invoke(self, ctx):
+        # A database that fails under any command (locked, disk full, read-only, not SQLite) is one
+        # line and its exit code, never a traceback.
+        try:
+            return super().invoke(ctx)
+        except (sqlite3.Error, OSError) as exc:
+            failure = None if isinstance(exc, OSError) and exc.errno not in _STORAGE_ERRNOS else (
+                database_failure(exc, ctx.meta.get(_DB_PATH)))
+            if failure is None:
+                raise   # not the database's state but a bug: its traceback is what helps
+            raise failure from None
+
 
 def command(name: str | None = None, **kwargs):
     return click.command(name, cls=Command, context_settings=SETTINGS, **kwargs)
@@ -79,18 +98,93 @@ def config_of(ctx: click.Context) -> Config:
     return ctx.find_object(Config)
 
 
-def open_database(ctx: click.Context, db_path: str | None, *, create: bool = False):
+def open_database(ctx: click.Context, db_path: str | None, *, create: bool = False, read_only: bool = False):
     """(database, path) for ``--db``. Only ``create`` makes a new file: every other command refuses a
-    path with no database behind it instead of serving or checking an empty one."""
+    path with no database behind it instead of serving or checking an empty one. A command that only
+    reads (``read_only``) still works on a database it cannot write (a read-only disk or directory):
+    then ``read_only_database(ctx)`` says so."""
     import storage
 
     path = database_path(db_path, config_of(ctx))
+    ctx.meta[_DB_PATH] = path
     if not create and not Path(path).is_file():
         raise UserError(f"数据库不存在 (no such database): {path}")
     try:
         return storage.connect(path), path
-    except (RuntimeError, OSError, sqlite3.DatabaseError) as exc:
+    except RuntimeError as exc:
         raise UserError(f"{path}: {exc}")
+    except (OSError, sqlite3.Error) as exc:
+        failure = database_failure(exc, path) or UserError(f"{path}: {exc}")
+    if not (read_only and isinstance(failure, ReadOnly)):
+        raise failure
+    try:
+        db, immutable = storage.connect_read_only(path)
+    except RuntimeError as exc:
+        raise Failed(f"{path}: {exc}")
+    except sqlite3.Error as exc:
+        raise (database_failure(exc, path) or Failed(f"{path}: {exc}")) from None
+    ctx.meta[_READ_ONLY] = "immutable" if immutable else "read-only"
+    return db, path
+
+
+def read_only_database(ctx: click.Context) -> str | None:
+    """How ``open_database`` opened a database it cannot write: "read-only", "immutable", or None."""
+    return ctx.meta.get(_READ_ONLY)
+
+
+_DB_PATH = "gkwatch.db_path"
+_READ_ONLY = "gkwatch.db_read_only"
+_STORAGE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)   # whatever file it was: the disk said no
+
+
+def database_failure(exc: BaseException, path: str | None) -> UserError | None:
+    """The one-line error for a database that cannot be opened, read or written, or None when
+    ``exc`` is none of these. Its content is bad input (exit 3: not SQLite, damaged); the machine not
+    letting the command finish is exit 4 (locked past every wait, disk full, read-only, I/O error):
+    nothing was written either way (each write is one transaction)."""
+    text = str(exc).lower()
+    where = f": {path}" if path else ""
+    code = getattr(exc, "errno", None) if isinstance(exc, OSError) else None
+    if "file is not a database" in text or "not a database" in text:
+        return UserError(f"不是 SQLite 数据库 (not a SQLite database){where}")
+    if "malformed" in text or "corrupt" in text:
+        return UserError(f"数据库文件已损坏 (database disk image is malformed){where}")
+    if "locked" in text or "busy" in text:
+        return Failed(f"数据库一直被其他进程占用, 等待后仍未能写入, 未写入任何内容 (database is locked by "
+                      f"another process past every wait; nothing written, run again later){where}")
+    if "disk is full" in text or code in (errno.ENOSPC, errno.EDQUOT) or (
+            ("disk i/o" in text or code == errno.EIO) and _disk_full(path)):
+        return Failed(f"磁盘已满, 未写入任何内容 (disk full: nothing written; free some space and run "
+                      f"again){where}")
+    if "readonly" in text or "read-only" in text or code in (errno.EROFS, errno.EACCES, errno.EPERM) or (
+            "unable to open" in text and _read_only(path)):
+        return ReadOnly(f"数据库只读, 无法写入 (read-only database or directory: cannot write){where}")
+    if "disk i/o" in text or code == errno.EIO:
+        return Failed(f"磁盘读写错误 (disk I/O error){where}")
+    if "unable to open" in text:
+        return UserError(f"无法打开数据库 (cannot open the database file){where}")
+    return None
+
+
+def _directory(path: str | None) -> Path | None:
+    return Path(path).resolve().parent if path else None
+
+
+def _disk_full(path: str | None) -> bool:
+    folder = _directory(path)
+    try:
+        return folder is not None and shutil.disk_usage(folder).free < 64 * 1024
+    except OSError:
+        return False
+
+
+def _read_only(path: str | None) -> bool:
+    """Whether the database's directory cannot be written (SQLite keeps its -wal and -shm there)."""
+    folder = _directory(path)
+    try:
+        return folder is not None and bool(os.statvfs(folder).f_flag & os.ST_RDONLY or not os.access(folder, os.W_OK))
+    except OSError:
+        return False
 
 
 def require_agencies(db, path: str, agency_ids, hint: str) -> None:

@@ -25,6 +25,9 @@ from apprise.decorators import notify as apprise_notify
 from core.clock import iso
 from core.config import Subscriber
 from core.vocabulary import EVENTS, SEVERITY_RANK, check_label, severity_label
+
+from . import crawl_health
+
 EVIDENCE_CHARS = 300
 DIGEST_MAX = 50      # events per digest message: a backlog is split (DingTalk caps a message at 20 KB)
 
@@ -42,9 +45,31 @@ class Channel:
 
 @dataclass
 class Result:
-    sent: int = 0          # (event, channel) deliveries recorded as sent by this run
+    sent: int = 0          # (event, channel) deliveries recorded as sent by this run, and crawl-health messages
     failed: int = 0        # (event, channel) deliveries that failed (retried next run)
     messages: list = field(default_factory=list)   # {"subscriber", "channel", "title", "body", "ok", "events"}
+
+
+def _crawl_health(conn, channel: Channel, datasette_url: str, db_name: str, result: Result, dry_run: bool) -> None:
+    """An operator's channel also gets the latest crawl run's trouble, once (``monitors.crawl_health``)."""
+    run_id = crawl_health.pending_run(conn, channel.subscriber.name, channel.name)
+    link = f"{datasette_url.rstrip('/')}/{db_name}/crawl_health?crawl_run_id={run_id}"
+    message = crawl_health.health_message(conn, run_id, link) if run_id else None
+    if message is None:
+        return
+    title, body = message
+    entry = {"subscriber": channel.subscriber.name, "channel": channel.name, "title": title, "body": body,
+             "events": [], "crawl_run_id": run_id, "ok": None}
+    result.messages.append(entry)
+    if dry_run:
+        return
+    ok, error = deliver(channel.url, title, body)
+    entry["ok"], entry["error"] = ok, error
+    crawl_health.record(conn, run_id, channel.subscriber.name, channel.name, ok, error, iso())
+    if ok:
+        result.sent += 1
+    else:
+        result.failed += 1
 
 
 # DingTalk-format webhooks to any host -------------------------------------------------------------
@@ -217,6 +242,8 @@ def run_alerts(db, db_path: str | Path, subscribers: list[Subscriber], datasette
     db_name = Path(db_path).stem
     result = Result()
     for channel in found:
+        if channel.subscriber.operator:
+            _crawl_health(conn, channel, datasette_url, db_name, result, dry_run)
         events = pending(conn, channel)
         if not events:
             continue

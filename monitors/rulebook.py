@@ -164,8 +164,10 @@ def _check(required: dict | None = None, optional_: dict | None = None) -> Field
 
 
 SITE_VETO = Fields({"min_count": pos_int}, {"types": list_of(column_type)}, rule=True)
+COUNTING = Fields({}, rule=True)   # how a fetch-based check counts observations: a note with its own citation
 CHECK_SCHEMAS = {
-    "site_unreachable": _check({"timeout_seconds": pos_number, "window_observations": pos_int, "veto_share": fraction}),
+    "site_unreachable": _check({"timeout_seconds": pos_number, "period_days": pos_int, "min_probes_per_day": pos_int,
+                                "veto_share": fraction, "counting": COUNTING}),
     "homepage_stale": _check({"threshold_days": pos_int, "portal_severity": severity}),
     "column_stale": _check({
         "undated_is_stale": boolean,
@@ -190,7 +192,7 @@ CHECK_SCHEMAS = {
     "annual_report_late": _check(),
     "broken_link": _check(optional_={"scope": text}),
     "item_removed": _check(),
-    "slow_page": _check({"threshold_seconds": pos_number}),
+    "slow_page": _check({"threshold_seconds": pos_number, "counting": COUNTING}),
     "publishing_quota": _check({"monthly_quota": optional(pos_int), "months": pos_int}),
     "report_balance": _check(),
     "report_sections_missing": _check(),

@@ -1,5 +1,6 @@
-"""``gkwatch schedule``: a long-running APScheduler 3.x service for crawl, check, alert and the yearly
-annual-report sweep.
+"""``gkwatch schedule``: a long-running APScheduler 3.x service for crawl, check, alert, the yearly
+annual-report sweep and the home-page probes (``gkwatch probe``, many times a day: 国办秘函〔2019〕19号
+judges 站点无法访问 on a week of 20 or more visits a day).
 
 - Jobs live in a persistent SQLite job store beside the database (``<database>.jobs.sqlite``), with
   fixed ids and ``replace_existing=True``, so a restart never duplicates them and picks up edited
@@ -33,7 +34,7 @@ from core.clock import TZ
 
 log = logging.getLogger("gkwatch.schedule")
 
-JOBS = ("crawl", "check", "alert", "report_sweep")
+JOBS = ("crawl", "check", "alert", "report_sweep", "probe")
 TIMEZONE = "Asia/Shanghai"
 
 
@@ -150,7 +151,7 @@ def build_scheduler(db_path: str, config, config_path: str | None):
         timezone=TIMEZONE,
     )
     extra = {"crawl": list(config.schedule.crawl_args), "check": list(config.schedule.check_args),
-             "alert": list(config.schedule.alert_args)}
+             "alert": list(config.schedule.alert_args), "probe": list(config.schedule.probe_args)}
     wanted = []
     for job in JOBS:
         expression = getattr(config.schedule, job).strip()

@@ -22,6 +22,16 @@ sb-qingshi-zf       青石镇人民政府               table   utf-8     a 乡�
 
 Use ``Sandbox(as_of).start()`` (or ``with Sandbox(as_of) as sb``), ``build_manifest(as_of, port)`` for
 the truth, ``registry_entries(port)`` for registry YAML.
+
+故障站点 (fault sites), only when asked for: ``Sandbox(as_of, faults=True)`` also serves twenty fault
+agencies on 127.0.0.21–40 (``fault_sites.py``: clean sites of the same CMS families, each with one
+fault a crawler meets on real sites: 瑞数/加速乐 challenges, WAF block pages, maintenance, outages,
+soft 404s, a redirect loop, broken bodies, a lying charset, a column moved to a provincial platform
+on 127.0.0.41, …; ``faults.py``). ``build_manifest(as_of, port, faults=True)`` adds them, their true
+defects and a ``faults`` list (what a crawler should record for each fault's URLs: the verdicts of
+``core.vocabulary.VERDICTS``); ``faults.fault_registry_entries(port)`` is their registry.
+``sandbox.arm_faults()`` restarts the once-only faults, ``sandbox.fault_log`` says which answers a
+fault gave. benchmarks/faults/run.py and tests/test_faults.py crawl and check them.
 """
 
 from .manifest import build_manifest, registry_entries

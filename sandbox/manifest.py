@@ -27,15 +27,28 @@ STANDARD_NAMES = {"guide": "政府信息公开指南", "system": "政府信息�
                   "annual_report": "政府信息公开年报"}
 
 
-def build_manifest(as_of: dt.date, port: int, host_base: str = "127.0.0.10") -> dict:
+def build_manifest(as_of: dt.date, port: int, host_base: str = "127.0.0.10", faults: bool = False) -> dict:
+    """The truth on ``as_of``; ``faults``: with the fault agencies, their true defects, and ``faults``
+    (each fault with the verdicts a crawler should record: ``sandbox.faults``)."""
     sites = build_sites(port, host_base)
-    return {"as_of": as_of.isoformat(), "port": port,
-            "agencies": [_agency(site, as_of) for site in sites],
-            "defects": [d for site in sites for d in defects(site, as_of)]}
+    manifest = {"as_of": as_of.isoformat(), "port": port,
+                "agencies": [_agency(site, as_of) for site in sites],
+                "defects": [d for site in sites for d in defects(site, as_of)]}
+    if faults:
+        from .faults import fault_manifest
+        extra = fault_manifest(as_of, port, host_base)
+        manifest["agencies"] += extra["agencies"]
+        manifest["defects"] += extra["defects"]
+        manifest["faults"] = extra["faults"]
+    return manifest
 
 
-def registry_entries(port: int, host_base: str = "127.0.0.10") -> list[dict]:
-    """Registry mappings for the sandbox agencies (the fields of agencies/*.yaml)."""
+def registry_entries(port: int, host_base: str = "127.0.0.10", faults: bool = False) -> list[dict]:
+    """Registry mappings for the sandbox agencies (the fields of agencies/*.yaml); ``faults``: the
+    fault agencies too."""
+    if faults:
+        from .faults import fault_registry_entries
+        return registry_entries(port, host_base) + fault_registry_entries(port, host_base)
     entries = []
     for site in build_sites(port, host_base):
         spec = site.spec
@@ -170,7 +183,8 @@ def unbalanced_columns(data: rep.ReportData) -> list[str]:
             if r[rep.NEW][k] + r[rep.CARRIED][k] != r[rep.TOTAL][k] + r[rep.CARRY_OUT][k]]
 
 
-def write_manifest(path: str | Path, as_of: dt.date, port: int, host_base: str = "127.0.0.10") -> None:
+def write_manifest(path: str | Path, as_of: dt.date, port: int, host_base: str = "127.0.0.10",
+                   faults: bool = False) -> None:
     """Write the ground truth for ``as_of`` as UTF-8 JSON."""
-    manifest = build_manifest(as_of, port, host_base)
+    manifest = build_manifest(as_of, port, host_base, faults=faults)
     Path(path).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")

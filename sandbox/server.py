@@ -4,6 +4,11 @@ Agency ``i`` listens on ``host_base + 1 + i`` (127.0.0.11, .12, …), all on one
 is down on ``as_of`` has no listener at all (connection refused); ``set_as_of`` opens and closes
 listeners as days pass. Responses carry ETag / Last-Modified and answer 304 to a matching
 conditional request; every request is logged in ``request_log``.
+
+``faults=True`` also serves the fault agencies (``sandbox.faults``) on the addresses after the ten,
+and the provincial platform one of them moves a column to; their requests go through the faults
+first (``faults.serve``). Their once-only faults (a 503, a 20-second outage) happen after ``start``
+and again after ``arm_faults``.
 """
 
 from __future__ import annotations
@@ -37,7 +42,8 @@ def is_down(site: Site, as_of: dt.date) -> bool:
 class Sandbox:
     """Every sandbox site served on loopback; ``with Sandbox(as_of) as sb:`` starts and stops it."""
 
-    def __init__(self, as_of: dt.date, port: int = 0, host_base: str = "127.0.0.10", slow_seconds: float = 20.0):
+    def __init__(self, as_of: dt.date, port: int = 0, host_base: str = "127.0.0.10", slow_seconds: float = 20.0,
+                 faults: bool = False, fault_slow_seconds: float = 8.0, outage_seconds: float = 20.0):
         self._as_of = as_of
         self.port = port
         self.host_base = host_base
@@ -46,13 +52,23 @@ class Sandbox:
         self._servers: dict[int, _Server] = {}
         self._lock = threading.Lock()
         self._log: list[tuple[str, str, str, int]] = []
+        self.faults = faults
+        self.fault_slow_seconds, self.outage_seconds = fault_slow_seconds, outage_seconds
+        self.runtime = None   # faults.FaultRuntime when faults
+        self._stopped = False
 
     # lifecycle ----------------------------------------------------------------------------------
     def start(self) -> "Sandbox":
         with self._lock:
+            self._stopped = False
             if self.port == 0:
                 self.port = self._free_port()
             self.sites = build_sites(self.port, self.host_base)
+            if self.faults:
+                from .faults import FaultRuntime
+                self.runtime = FaultRuntime(self, self.fault_slow_seconds, self.outage_seconds)
+                self.sites += self.runtime.sites
+                self.runtime.arm()
             try:
                 self._sync()
             except OSError:  # a taken port: release what did bind, then tell the caller
@@ -63,6 +79,9 @@ class Sandbox:
 
     def stop(self) -> None:
         with self._lock:
+            self._stopped = True
+            if self.runtime:
+                self.runtime.stop()
             for index in list(self._servers):
                 self._close(index)
 
@@ -86,6 +105,8 @@ class Sandbox:
             self._as_of = day
             if self.sites:
                 self._sync()
+        if self.runtime:
+            self.runtime.prepare(day)
 
     # observation --------------------------------------------------------------------------------
     @property
@@ -104,17 +125,45 @@ class Sandbox:
 
     def manifest(self) -> dict:
         from .manifest import build_manifest
-        return build_manifest(self.as_of, self.port, self.host_base)
+        return build_manifest(self.as_of, self.port, self.host_base, faults=self.faults)
 
     def urls(self) -> list[tuple[str, str, bool]]:
         """(name, homepage, down on as_of) of every agency."""
-        return [(site.spec.name, site.url("/"), is_down(site, self.as_of))
-                for site in build_sites(self.port, self.host_base)]
+        return [(site.spec.name, site.url("/"), self._down(site)) for site in self.sites]
+
+    # faults -------------------------------------------------------------------------------------
+    @property
+    def fault_log(self) -> list[tuple[str, str, str, str, str]]:
+        """(host, method, path, fault id, what) of every answer a fault gave (faults=True)."""
+        return self.runtime.log if self.runtime else []
+
+    def arm_faults(self) -> None:
+        """Begin a fault run now: the once-only faults (the portal's 503, the 20-second outage) happen
+        again from this moment (``start`` arms them too; call this right before the first crawl)."""
+        with self._lock:
+            if self.runtime:
+                self.runtime.arm()
+                self._sync()
+
+    def outage_remaining(self) -> float:
+        """Seconds until the fault site that is down comes back (0 when it is up)."""
+        return self.runtime.outage_remaining() if self.runtime else 0.0
+
+    def _down(self, site: Site) -> bool:
+        return is_down(site, self._as_of) or bool(self.runtime and self.runtime.down(site))
+
+    def _resync(self) -> None:
+        with self._lock:
+            if not self._stopped:
+                self._sync()
 
     # listeners ----------------------------------------------------------------------------------
     def _free_port(self) -> int:
         """A port free on every agency address: bind the first anywhere, then the rest on that port."""
         hosts = [host_for(self.host_base, i) for i in range(len(AGENCIES))]
+        if self.faults:
+            from .faults import fault_hosts
+            hosts += fault_hosts(self.host_base)
         for _ in range(50):
             probes = []
             try:
@@ -130,18 +179,26 @@ class Sandbox:
         raise OSError("找不到在所有沙盒地址上都空闲的端口 (no port free on every sandbox address)")
 
     def _sync(self) -> None:
+        faulty = {s.index for s in self.runtime.sites} if self.runtime else set()
         for site in self.sites:
             listening = site.index in self._servers
-            if is_down(site, self._as_of) and listening:
+            if self._down(site) and listening:
                 self._close(site.index)
-            elif not is_down(site, self._as_of) and not listening:
-                server = _Server((site.host, self.port), self, site)
-                thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                          name=f"sandbox-{site.spec.id}", daemon=True)
-                thread.start()
-                self._servers[site.index] = server
+            elif not self._down(site) and not listening:
+                self._listen(site.index, site.host, site, _FaultHandler if site.index in faulty else _Handler)
+        if self.runtime and "platform" not in self._servers:
+            self._listen("platform", self.runtime.platform_host, self.runtime.platform.site, _FaultHandler,
+                         platform=True)
 
-    def _close(self, index: int) -> None:
+    def _listen(self, key, host: str, site: Site, handler, platform: bool = False) -> None:
+        server = _Server((host, self.port), self, site, handler)
+        server.platform = platform
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                                  name=f"sandbox-{'platform' if platform else site.spec.id}", daemon=True)
+        thread.start()
+        self._servers[key] = server
+
+    def _close(self, index) -> None:
         server = self._servers.pop(index)
         server.shutdown()
         server.server_close()
@@ -152,9 +209,11 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, address, sandbox: Sandbox | None, site: Site | None):
+    platform = False
+
+    def __init__(self, address, sandbox: Sandbox | None, site: Site | None, handler=None):
         self.sandbox, self.site = sandbox, site
-        super().__init__(address, _Handler)
+        super().__init__(address, handler or _Handler)
 
     def server_bind(self) -> None:
         # HTTPServer would resolve the address's FQDN: a needless (and possibly slow) lookup here
@@ -196,16 +255,24 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve("POST", dict(parse_qsl(raw, keep_blank_values=True)))
 
     def _serve(self, method: str, form: dict) -> None:
+        self._answer(method, self._resolve(form))
+
+    def _resolve(self, form: dict) -> Page:
+        """The site's page for this request (its 404 page when it has none)."""
         sandbox, site = self.server.sandbox, self.server.site
         split = urlsplit(self.path)
         query = dict(parse_qsl(split.query, keep_blank_values=True))
         view = View(site, sandbox.as_of)
         try:
-            page = site.family.resolve(view, split.path, query, form) or pages.not_found(site)
+            return site.family.resolve(view, split.path, query, form) or pages.not_found(site)
         except MissingFont as exc:
-            page = Page(str(exc), view.modified, ctype="text/plain", status=500)
+            return Page(str(exc), view.modified, ctype="text/plain", status=500)
         except Exception as exc:  # a bug must show up as a 500 in the log, not as a dropped connection
-            page = Page(f"服务器内部错误：{exc!r}", view.modified, ctype="text/plain", status=500)
+            return Page(f"服务器内部错误：{exc!r}", view.modified, ctype="text/plain", status=500)
+
+    def _answer(self, method: str, page: Page) -> None:
+        """Send ``page``: ETag and Last-Modified, 304 to a matching conditional request."""
+        sandbox, site = self.server.sandbox, self.server.site
         if page.slow:
             time.sleep(sandbox.slow_seconds)
         body, ctype = encode(site, page)
@@ -214,7 +281,8 @@ class _Handler(BaseHTTPRequestHandler):
         status = page.status
         if status == 200 and self._not_modified(etag, modified):
             status = 304
-        sandbox.log((site.host, method, self.path, status))  # before answering: a client may look right after
+        # before answering: a client may look right after
+        sandbox.log((self.server.server_address[0], method, self.path, status))
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         if status != 304:
@@ -238,6 +306,19 @@ class _Handler(BaseHTTPRequestHandler):
         return False
 
 
+class _FaultHandler(_Handler):
+    """A fault site's (or the platform's) requests: its faults may answer first (``faults.serve``)."""
+    fault_server_name: str | None = None
+
+    def version_string(self) -> str:
+        return self.fault_server_name or super().version_string()
+
+    def _serve(self, method: str, form: dict) -> None:
+        from .faults import serve
+        self.fault_server_name = None
+        serve(self, method, form)
+
+
 def encode(site: Site, page: Page) -> tuple[bytes, str]:
     """Bytes and Content-Type; HTML follows the site's (sometimes wrong) encoding conventions."""
     if isinstance(page.body, bytes):
@@ -250,11 +331,13 @@ def encode(site: Site, page: Page) -> tuple[bytes, str]:
     return page.body.encode("utf-8"), f"text/html; charset={header}"
 
 
-def serve_until_stopped(as_of: dt.date, port: int, host_base: str = "127.0.0.10", slow_seconds: float = 20.0) -> None:
-    """Serve every sandbox site until Ctrl-C or SIGTERM, printing each agency's address."""
+def serve_until_stopped(as_of: dt.date, port: int, host_base: str = "127.0.0.10", slow_seconds: float = 20.0,
+                        faults: bool = False) -> None:
+    """Serve every sandbox site (and the fault sites, with ``faults``) until Ctrl-C or SIGTERM,
+    printing each agency's address."""
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    sandbox = Sandbox(as_of=as_of, port=port, host_base=host_base, slow_seconds=slow_seconds).start()
+    sandbox = Sandbox(as_of=as_of, port=port, host_base=host_base, slow_seconds=slow_seconds, faults=faults).start()
     try:
         print(f"沙盒已启动 (sandbox up), 模拟日期 as of {as_of.isoformat()}, 端口 port {sandbox.port}")
         for name, url, down in sandbox.urls():

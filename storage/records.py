@@ -127,6 +127,8 @@ def _upsert(db: sqlite_utils.Database, table: str, row: dict, pk: str) -> None:
 def upsert_agencies(db: sqlite_utils.Database, agencies: Iterable) -> int:
     """Registry agencies (``core.registry.Agency``) and their explicit columns, in one transaction."""
     stamp, count = iso(), 0
+    if not db.conn.in_transaction:
+        db.conn.execute("BEGIN IMMEDIATE")  # the write lock first: nothing read before it can go stale
     with db.conn:
         for agency in agencies:
             existing = db.execute("SELECT imported_at FROM agencies WHERE id = ?", [agency.id]).fetchone()
@@ -143,6 +145,36 @@ def upsert_agencies(db: sqlite_utils.Database, agencies: Iterable) -> int:
                 )
             count += 1
     return count
+
+
+# What a registry entry sets (the registry's own names where they differ: parent, robots.obey, robots.reason).
+AGENCY_FIELDS = {"name": "name", "level": "level", "kind": "kind", "region_code": "region_code",
+                 "homepage": "homepage", "portal": "portal", "parent_id": "parent", "render_js": "render_js",
+                 "obey_robots": "robots.obey", "robots_reason": "robots.reason", "monthly_quota": "monthly_quota",
+                 "requires_internet": "requires_internet"}
+
+
+def agency_changes(db: sqlite_utils.Database, agencies: Iterable) -> dict[str, list[tuple[str, object, object]]]:
+    """For each registry agency already in the database whose entry differs from what is stored:
+    [(registry field, stored value, new value)], explicit columns as ``columns`` (removed, added).
+    New and unchanged agencies are not listed."""
+    changes: dict[str, list[tuple[str, object, object]]] = {}
+    names = ", ".join(AGENCY_FIELDS)
+    for agency in agencies:
+        stored = db.conn.execute(f"SELECT {names} FROM agencies WHERE id = ?", [agency.id]).fetchone()
+        if stored is None:
+            continue
+        row = agency.as_row()
+        found = [(field, old, row[column]) for (column, field), old in zip(AGENCY_FIELDS.items(), stored)
+                 if old != row[column]]
+        before = set(db.conn.execute("SELECT url, name, type FROM columns WHERE agency_id = ? AND explicit = 1",
+                                     [agency.id]).fetchall())
+        after = {(c.url, c.name, c.type) for c in agency.columns}
+        if before != after:
+            found.append(("columns", sorted(before - after), sorted(after - before)))
+        if found:
+            changes[agency.id] = found
+    return changes
 
 
 def agencies(db: sqlite_utils.Database, ids: Iterable[str] | None = None) -> list[dict]:

@@ -299,6 +299,7 @@ def _v9_reading(db: sqlite_utils.Database) -> None:
             WHEN error LIKE 'robots.txt%' THEN 'robots'
             WHEN error LIKE '%imeout%' OR error LIKE '%timed out%' THEN 'timeout'
             WHEN error IS NOT NULL THEN 'unreachable'
+            WHEN status IN (412, 521) THEN 'blocked'
             WHEN status IN (404, 410) THEN 'not_found'
             WHEN status BETWEEN 200 AND 399 THEN 'read'
             ELSE 'server_error' END""")
@@ -309,8 +310,68 @@ def _v9_reading(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO listings SELECT column_id, id, first_seen, last_seen FROM items WHERE column_id IS NOT NULL")
 
 
+def _v10_probes(db: sqlite_utils.Database) -> None:
+    """``probes``: light probes of each agency's home page (`gkwatch probe`, crawlers/probe.py), what
+    国办秘函〔2019〕19号's week of 20-a-day visits rests on: when, how (HEAD, or GET where HEAD is refused),
+    the answer (status or error, elapsed ms, the timeout the probe applied) and its verdict
+    (``core.vocabulary.VERDICTS``). ``availability``: what the 站点无法访问 check made of an agency's
+    probes as of a day: ``unreachable`` (a finding), ``reachable``, or ``insufficient`` (not enough
+    observations for the rule: recorded, never a finding)."""
+    db["probes"].create(
+        {
+            "id": int, "agency_id": str, "url": str, "probed_at": str, "method": str, "status": int,
+            "error": str, "elapsed_ms": int, "timeout_ms": int, "verdict": str,
+        },
+        pk="id", not_null={"agency_id", "url", "probed_at", "verdict"},
+        foreign_keys=[("agency_id", "agencies", "id")],
+    )
+    db["probes"].create_index(["agency_id", "probed_at"])
+    db["probes"].create_index(["probed_at"])
+    db["availability"].create(
+        {
+            "agency_id": str, "as_of": str, "status": str, "period_from": str, "period_to": str,
+            "days_required": int, "days_observed": int, "probes": int, "failed": int, "failed_share": float,
+            "excluded": int, "blocked": int, "checked_at": str,
+        },
+        pk=("agency_id", "as_of"), not_null={"status"}, foreign_keys=[("agency_id", "agencies", "id")],
+    )
+    # The crawls' home-page requests count as visits too: found by agency and time among all fetches.
+    db.execute("CREATE INDEX fetches_home ON fetches (agency_id, fetched_at) WHERE kind = 'home'")
+
+
+def _v11_crawl_health(db: sqlite_utils.Database) -> None:
+    """The crawler's own trouble, for operators and apart from the agencies' findings: per crawl run
+    and agency, what its fetches came to (``crawl_health``: read, blocked, gone, not read, robots,
+    errors, whether the portal was read), and the operator messages sent about each run
+    (``health_alerts``, once per run and channel, like ``alerts`` for findings)."""
+    db.execute("CREATE INDEX fetches_run ON fetches (crawl_run_id, agency_id)")
+    db.execute("""
+        CREATE VIEW crawl_health AS
+        SELECT f.crawl_run_id AS crawl_run_id, f.agency_id AS agency_id, count(*) AS fetches,
+               sum(f.verdict = 'read') AS read,
+               sum(f.verdict = 'blocked') AS blocked,
+               sum(f.verdict IN ('not_found', 'soft_404')) AS gone,
+               sum(f.verdict IN ('maintenance', 'login', 'incomplete')) AS not_read,
+               sum(f.verdict = 'robots') AS robots,
+               sum(f.verdict IN ('server_error', 'unreachable', 'timeout', 'redirect_loop')) AS errors,
+               max(f.kind = CASE WHEN a.portal = a.homepage THEN 'home' ELSE 'portal' END
+                   AND f.verdict = 'read' AND NOT (f.status BETWEEN 300 AND 399 AND f.status != 304)) AS portal_read,
+               round(1.0 * sum(f.verdict != 'read') / count(*), 3) AS trouble_share
+        FROM fetches f JOIN agencies a ON a.id = f.agency_id
+        WHERE f.kind != 'robots'
+        GROUP BY f.crawl_run_id, f.agency_id""")
+    db["health_alerts"].create(
+        {"id": int, "crawl_run_id": int, "subscriber": str, "channel": str, "status": str, "attempts": int,
+         "last_error": str, "first_tried_at": str, "sent_at": str},
+        pk="id", not_null={"crawl_run_id", "subscriber", "channel", "status"},
+        foreign_keys=[("crawl_run_id", "crawl_runs", "id")], defaults={"attempts": 0},
+    )
+    db["health_alerts"].create_index(["crawl_run_id", "subscriber", "channel"], unique=True)
+
+
 MIGRATIONS: list[Migration] = [_v1_core, _v2_evidence, _v3_checks, _v4_reports, _v5_alerts, _v6_search,
-                               _v7_serving, _v8_report_judgements, _v9_reading]
+                               _v7_serving, _v8_report_judgements, _v9_reading,
+                               _v10_probes, _v11_crawl_health]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -103,7 +103,7 @@ notify = ["json://127.0.0.1:{httpserver.port}/hook"]
 
         store = tmp_path / "gkwatch.db.jobs.sqlite"
         jobs = lambda: sorted(r[0] for r in sqlite3.connect(store).execute("SELECT id FROM apscheduler_jobs"))
-        assert jobs() == ["alert", "check", "crawl", "report_sweep"]
+        assert jobs() == ["alert", "check", "crawl", "probe", "report_sweep"]
 
         # restart: the same four jobs, no ConflictingIdError, and the service runs on
         process = start(config, log_path)
@@ -114,7 +114,7 @@ notify = ["json://127.0.0.1:{httpserver.port}/hook"]
             assert stop(process) == 0
         second = log_path.read_text()[len(first):]
         assert "Traceback" not in second and "ConflictingIdError" not in second, second
-        assert jobs() == ["alert", "check", "crawl", "report_sweep"]
+        assert jobs() == ["alert", "check", "crawl", "probe", "report_sweep"]
         assert "job alert started" in second or "job crawl started" in second
 
 

@@ -19,20 +19,71 @@ def agencies():
 
 @agencies.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--update", is_flag=True,
+              help="确认修改已导入机构的字段 (apply changes to agencies already in the database)")
 @db_option
 @click.pass_context
-def agencies_import(ctx, paths, db_path):
+def agencies_import(ctx, paths, db_path, update):
     """导入 Validate registry YAML FILEs (or directories of them) and import their agencies.
 
     A file with any error is rejected whole, with the file, line and field named; nothing from it
-    is imported. Re-importing updates agencies by id. Creates the database if there is none.
+    is imported. New agencies are added; agencies already imported and unchanged are left as they
+    are. An entry that changes an imported agency (homepage, portal, name, columns …) is shown field
+    by field (old → new) and nothing at all is imported (exit 3) unless --update is given.
+    Creates the database if there is none.
     """
-    from storage.records import upsert_agencies
+    from storage.records import agency_changes, upsert_agencies
 
     found = _load(paths)
     db, path = open_database(ctx, db_path, create=True)
-    count = upsert_agencies(db, found)
-    click.echo(f"已导入 {count} 个机构 (imported {count} agencies) → {path}")
+    db.conn.execute("BEGIN IMMEDIATE")   # compared and written under one lock: a crawl may be running
+    try:
+        known = {row[0] for row in db.conn.execute("SELECT id FROM agencies")}
+        changes = agency_changes(db, found)
+        if changes and not update:
+            db.conn.rollback()
+            for line in _change_lines(found, changes):
+                click.echo(line, err=True)
+            raise UserError(f"{len(changes)} 个已导入的机构有变化, 未导入任何内容; 确认请加 --update "
+                            f"({len(changes)} imported agencies would change; nothing imported; "
+                            f"re-run with --update to apply)")
+        added = [a for a in found if a.id not in known]
+        upsert_agencies(db, added + [a for a in found if a.id in changes])
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.rollback()
+        raise
+    if db.conn.in_transaction:
+        db.conn.commit()
+    for line in _change_lines(found, changes):
+        click.echo(line)
+    same = len(found) - len(added) - len(changes)
+    click.echo(f"已导入 {len(found)} 个机构: 新增 {len(added)} · 更新 {len(changes)} · 未变 {same} "
+               f"(imported {len(found)} agencies: added {len(added)}, updated {len(changes)}, "
+               f"unchanged {same}) → {path}")
+
+
+def _change_lines(found, changes) -> list[str]:
+    """Per changed agency, a heading and one line per field: old → new."""
+    names = {a.id: a.name for a in found}
+    lines = []
+    for agency_id, fields in changes.items():
+        lines.append(f"机构有变化 (changed) {agency_id} {names[agency_id]}:")
+        for field, old, new in fields:
+            if field == "columns":
+                lines += [f"  columns: − {n} {u} ({t})" for u, n, t in old]
+                lines += [f"  columns: + {n} {u} ({t})" for u, n, t in new]
+            else:
+                lines.append(f"  {field}: {_shown(field, old)} → {_shown(field, new)}")
+    return lines
+
+
+def _shown(field: str, value) -> str:
+    if value is None:
+        return "(空 none)"
+    if field in ("render_js", "robots.obey", "requires_internet"):
+        return "true" if value else "false"
+    return str(value)
 
 
 @agencies.command("validate")
@@ -60,7 +111,7 @@ def agencies_list(ctx, db_path, as_json):
     """列出 List the agencies in the database."""
     from storage.records import agencies as all_agencies
 
-    db, _ = open_database(ctx, db_path)
+    db, _ = open_database(ctx, db_path, read_only=True)
     rows = all_agencies(db)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))

@@ -34,8 +34,8 @@ def alert_command(ctx, urls, dry_run, digest, db_path):
     退出码 Exit codes:
       0  全部送达, 或没有要发送的 (everything delivered, or nothing to send)
       3  输入错误 (bad input: config, notification URL, database, option)
-      4  有发送失败, 下次运行重试; 或另一次 alert 正在运行 (some delivery failed, retried on the next run;
-         or another alert run holds the lock)
+      4  有发送失败, 下次运行重试; 或另一次 alert 正在运行; 或数据库无法写入 (some delivery failed, retried
+         on the next run; or another alert run holds the lock; or the database is locked, full or read-only)
     """
     from core.config import Subscriber
     from monitors.alerts import AlertConfigError, run_alerts
@@ -46,7 +46,7 @@ def alert_command(ctx, urls, dry_run, digest, db_path):
     if not subscribers:
         raise UserError("没有订阅者: 在配置中添加 [[subscribers]] 或使用 --notify URL "
                        "(no subscribers: add [[subscribers]] to the config or pass --notify URL)")
-    db, path = open_database(ctx, db_path)
+    db, path = open_database(ctx, db_path, read_only=dry_run)   # a dry run writes nothing
     lock = None if dry_run else try_lock(f"{path}.alert.lock")
     if not dry_run and lock is None:
         click.echo("另一个 gkwatch alert 正在运行, 本次跳过 (another alert run holds the lock; skipped)", err=True)

@@ -67,9 +67,17 @@ def _print(document: dict, severity: str) -> None:
                f"(已抓取 observed {s['observed']})")
     click.echo("未解决 open: " + " · ".join(f"{severity_label(k)} {k} {v}" for k, v in s["open"].items())
                + f"  |  新增 opened {s['opened']} · 重新出现 reopened {s['reopened']} · 已解决 resolved {s['resolved']}")
-    if s["not_observed"]:
-        click.echo(f"从未抓取 never crawled ({len(s['not_observed'])}): {', '.join(s['not_observed'][:10])}"
-                   + (" …" if len(s["not_observed"]) > 10 else ""))
+    blocked = s.get("robots_blocked", [])
+    never = [a for a in s["not_observed"] if a not in blocked]
+    if never:
+        click.echo(f"从未抓取 never crawled ({len(never)}): {', '.join(never[:10])}" + (" …" if len(never) > 10 else ""))
+    if blocked:
+        click.echo(f"robots.txt 禁止抓取门户, 无法检查 portal forbidden by robots.txt, not checked ({len(blocked)}): "
+                   f"{', '.join(blocked[:10])}" + (" …" if len(blocked) > 10 else "")
+                   + "\n    如确有依据不遵守, 在登记册中为该机构写 robots: {obey: false, reason: 理由}, 重新导入"
+                     " (gkwatch agencies import --update) 后再抓取 (to crawl it anyway, give its registry entry"
+                     " robots: {obey: false, reason: ...} — stored as obey_robots/robots_reason — re-import and crawl;"
+                     " see README 登记册格式)")
     if s["not_reached"]:
         click.echo(f"最近一次抓取未能访问, 沿用原结论 not reached by the latest crawl, findings kept "
                    f"({len(s['not_reached'])}): {', '.join(s['not_reached'][:10])}")

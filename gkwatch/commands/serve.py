@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..plumbing import command, db_option, open_database
+from ..plumbing import command, db_option, open_database, read_only_database
 
 
 @command("serve")
@@ -15,8 +15,16 @@ from ..plumbing import command, db_option, open_database
 @click.option("--port", type=int, default=8001, show_default=True, help="端口 (port)")
 @click.pass_context
 def serve(ctx, db_path, host, port):
-    """发布 Serve the database with Datasette (read-only) and gkwatch's metadata and dashboards."""
+    """发布 Serve the database with Datasette (read-only) and gkwatch's metadata and dashboards.
+
+    A database on a disk or in a directory gkwatch cannot write is served too, read-only (as an
+    immutable file when its -wal and -shm files cannot be used); a note on stderr says so."""
     from dashboards.serve import run_datasette
 
-    _, path = open_database(ctx, db_path)
-    sys.exit(run_datasette(path, host, port))
+    db, path = open_database(ctx, db_path, read_only=True)
+    db.close()
+    how = read_only_database(ctx)
+    if how:
+        click.echo(f"数据库只读, 以只读方式发布{'(不可变文件)' if how == 'immutable' else ''} (read-only database: "
+                   f"served {'as an immutable file' if how == 'immutable' else 'read-only'}): {path}", err=True)
+    sys.exit(run_datasette(path, host, port, immutable=how == "immutable"))

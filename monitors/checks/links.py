@@ -1,4 +1,4 @@
-"""Links: broken links on portal and column pages and attachments of items (a nav link that 404s is
+"""Links: broken links on portal and column pages (the documents they list included) and attachments of items (a nav link that 404s is
 stored as a column whose fetches fail: it is a broken link, not a blank column), and items removed
 from their column (listed before, gone from the list, and their URL now answers 404/410).
 
@@ -17,6 +17,9 @@ from .base import Context, Finding, Outcome, rule_fields, run_outcomes, short_ci
 
 _FAILING = "verdict IN ('not_found', 'soft_404', 'server_error', 'unreachable', 'redirect_loop')"
 _CONCLUSIVE = ("not_found", "soft_404", "redirect_loop")
+# Fetches whose failure is a broken link: links checked, column and portal links, and the documents
+# a list links to (a listed document whose page is gone is a dead link on that list).
+LINK_KINDS = ("link", "column", "api", "portal", "detail")
 
 
 def broken_link(ctx: Context) -> Outcome:
@@ -26,11 +29,11 @@ def broken_link(ctx: Context) -> Outcome:
     conn.execute(f"""
         CREATE TEMP TABLE _bl AS
         SELECT DISTINCT f.agency_id, f.url FROM fetches f JOIN _ag a ON a.id = f.agency_id
-        WHERE a.fresh AND f.kind IN ('link', 'column', 'api', 'portal') AND f.url != a.homepage
+        WHERE a.fresh AND f.kind IN {LINK_KINDS} AND f.url != a.homepage
           AND f.crawl_run_id IN (SELECT id FROM _runs)
           AND f.verdict IN ('not_found', 'soft_404', 'server_error', 'unreachable', 'redirect_loop')
           AND NOT COALESCE(f.method = 'HEAD' AND f.status IN (405, 501), 0)""")
-    run_outcomes(ctx, "_bl", ("link", "column", "api", "portal"))
+    run_outcomes(ctx, "_bl", LINK_KINDS)
     for row in streaks(ctx, _FAILING):
         if not row["streak"]:
             continue
