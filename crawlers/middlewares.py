@@ -126,8 +126,9 @@ class FetchLogMiddleware:
             headers.pop("content-length", None)
             status = 200 if status in CHALLENGE_STATUSES else status
         verdict = classify(status, response.body, headers)
-        if "dataloss" in response.flags and verdict == "read":
-            return "incomplete"
+        if verdict == "read" and ("dataloss" in response.flags
+                                  or request.method == "GET" and status == 200 and not response.body.strip()):
+            return "incomplete"   # cut off, or nothing at all where a page should be
         signature = self.error_pages.get(urlsplit(response.url).netloc)
         if (verdict == "read" and signature and response.status == 200 and request.method == "GET"
                 and gk(request).get("kind") not in ("home", "portal", PROBE_KIND)

@@ -35,7 +35,8 @@ _CHALLENGE_MARKS = (
     b"_guard/auto.js", b"cf-chl", b"challenge-platform", b"acw_sc__v2", b"acw_tc",
 )
 _BLOCK_TEXT = _spellings("网站防火墙", "您的访问已被拦截", "访问被拒绝", "您的请求已被拦截", "访问已被拦截",
-                         "安全狗", "云锁", "非法请求", "疑似黑客攻击", "请开启JavaScript", "请启用JavaScript")
+                         "安全狗", "云锁", "非法请求", "疑似黑客攻击", "请开启JavaScript", "请启用JavaScript",
+                         "Web Application Firewall", "Request blocked", "Just a moment...", "Attention Required")
 _SOFT_404_TEXT = _spellings("页面不存在", "页面已被删除", "您访问的页面不存在", "找不到该页面", "找不到页面",
                             "页面未找到", "无法找到该页", "信息不存在", "文章不存在", "该信息已被删除",
                             "您要访问的页面不存在", "页面走丢", "页面出错", "Page Not Found", "404 Not Found",
@@ -43,6 +44,8 @@ _SOFT_404_TEXT = _spellings("页面不存在", "页面已被删除", "您访问�
 _MAINTENANCE_TEXT = _spellings("系统维护中", "网站维护中", "网站升级", "系统升级", "暂停访问", "正在维护",
                                "维护期间", "网站正在建设", "under maintenance")
 _LOGIN_TEXT = _spellings("请登录", "用户登录", "登录后", "统一身份认证")
+# A title that is an error code and little else: 「404」「404 - 页面不存在」「403 Forbidden」「错误 404」.
+_ERROR_TITLE = re.compile(rb"^\s*(?:\xe9\x94\x99\xe8\xaf\xaf\s*)?(40[34])(?:\s|$|[-:.,|_]|\s*not found|\s*forbidden)", re.I)
 _PASSWORD_INPUT = re.compile(rb"<input[^>]+type\s*=\s*[\"']?password", re.I)
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.I | re.S)
 _SCRIPT = re.compile(rb"<script\b", re.I)
@@ -65,6 +68,8 @@ def classify(status: int, body: bytes, headers: dict[str, str] | None = None) ->
         return "read"   # a redirect that was not followed: the middleware records where it led
     small = len(body) <= ERROR_PAGE_BYTES
     title = _title(head)
+    if title is not None and _ERROR_TITLE.match(title):
+        return "blocked" if _ERROR_TITLE.match(title).group(1) == b"403" else "soft_404"   # 「404」「403 Forbidden」 at 200
     if small or title is not None and _mentions(title, _SOFT_404_TEXT + _MAINTENANCE_TEXT + _BLOCK_TEXT):
         where = title if not small and title is not None else _visible(head)
         if _mentions(where, _BLOCK_TEXT):

@@ -315,9 +315,15 @@ def column_walked(db: sqlite_utils.Database, column_id: int) -> None:
 
 
 def walked_columns(db: sqlite_utils.Database, agency_id: str, since: str) -> set[str]:
-    """Columns walked to their last page since ``since``."""
+    """Columns walked to their last page since ``since`` whose listed documents were all asked for:
+    a crawl killed after walking a column may have left details unread deep in it, which only
+    another walk reaches (a detail the site says is gone does not hold a column open)."""
     return {url for (url,) in db.execute(
-        "SELECT url FROM columns WHERE agency_id = ? AND walked_at >= ?", [agency_id, since])}
+        "SELECT c.url FROM columns c WHERE c.agency_id = ? AND c.walked_at >= ? AND NOT EXISTS ("
+        "SELECT 1 FROM listings l JOIN items i ON i.id = l.item_id WHERE l.column_id = c.id "
+        "AND i.detail_fetched_at IS NULL AND NOT EXISTS ("
+        "SELECT 1 FROM fetches f WHERE f.url = i.url AND f.kind = 'detail' "
+        "AND f.verdict IN ('not_found', 'soft_404')))", [agency_id, since])}
 
 
 def removal_candidates(db: sqlite_utils.Database, agency_ids: list[str], since: str) -> list[tuple[str, str]]:

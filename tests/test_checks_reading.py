@@ -100,3 +100,13 @@ def test_an_item_listed_in_several_columns_counts_for_each(db_path):
     site.list_in(sub, shared)          # the newest 政策文件 is also listed in the sub-column
     site.crawl()
     assert found(check(db)) == set()   # neither blank nor stale
+
+
+def test_a_portal_read_with_no_column_found_is_not_recognised(db_path):
+    """The portal answered a page, but not one column was found in it (a list drawn by a script we
+    did not run, or not the portal at all): nothing is called missing from it."""
+    db = new_db(db_path)
+    site = Site(db)
+    site.crawl()
+    doc = check(db)
+    assert doc["findings"] == [] and doc["summary"]["not_reached"] == []

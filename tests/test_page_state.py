@@ -75,3 +75,29 @@ def test_one_site_error_page_has_one_signature_whatever_was_asked():
     assert error_page_signature(first) == error_page_signature(second)
     column = (REAL_PAGES / "shandong_nyj_tzgg_list_hanweb.html").read_bytes()
     assert error_page_signature(column) != error_page_signature(first)
+
+
+@pytest.mark.parametrize("title,verdict", [
+    ("404", "soft_404"), ("404 - 页面不存在", "soft_404"), ("错误 404", "soft_404"), ("403 Forbidden", "blocked"),
+    ("Just a moment...", "blocked"), ("4040 周年活动", "read"), ("2024年政府信息公开工作年度报告", "read"),
+])
+def test_a_long_page_whose_title_is_an_error(title, verdict):
+    body = f"<html><head><title>{title}</title></head><body>{'<p>正文内容。</p>' * 3000}</body></html>"
+    assert classify(200, body.encode("utf-8")) == verdict
+
+
+def test_an_empty_answer_where_a_page_should_be_is_not_read():
+    from types import SimpleNamespace
+
+    from scrapy.http import HtmlResponse, Request
+
+    from crawlers.middlewares import FetchLogMiddleware
+
+    log = FetchLogMiddleware(SimpleNamespace())
+    request = Request("http://127.0.0.1/xxgk/tzgg/", meta={"gk": {"kind": "column"}})
+    assert log.verdict(request, HtmlResponse(request.url, status=200, body=b" \n", request=request)) == "incomplete"
+    page = (REAL_PAGES / "pingtan_rsrm_list.html").read_bytes()
+    assert log.verdict(request, HtmlResponse(request.url, status=200, body=page, request=request)) == "read"
+    head = Request(request.url, method="HEAD", meta=request.meta)
+    assert log.verdict(head, HtmlResponse(request.url, status=200, body=b"", request=head,
+                                          headers={"Content-Length": "48211"})) == "read"

@@ -80,6 +80,10 @@ class Context:
     agencies: dict[str, dict] = field(default_factory=dict)             # in scope, by id
     fresh: set[str] = field(default_factory=set)
     observed: set[str] = field(default_factory=set)
+    # Fresh agencies whose portal showed at least one column: a portal read with no column found in
+    # it (drawn by a script we did not run, a page that is not the portal) is not recognised, and
+    # no column is called missing from it.
+    recognised: set[str] = field(default_factory=set)
     _shared: dict[str, Any] = field(default_factory=dict)
     writes: list[tuple[str, list]] = field(default_factory=list)   # queued by write(), applied by run_checks
 
@@ -266,6 +270,7 @@ def prepare(ctx: Context) -> None:
             ctx.observed.add(agency_id)
             if fresh:
                 ctx.fresh.add(agency_id)
+    ctx.recognised = {a for (a,) in ctx.q("SELECT DISTINCT agency_id FROM _col WHERE current")}
 
 
 def days_between(later: str, earlier: str) -> int:

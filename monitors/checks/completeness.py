@@ -57,7 +57,7 @@ def _may_back(ctx: Context, url: str, category: dict) -> bool:
 
 def mandatory_column_missing(ctx: Context) -> Outcome:
     """A required sub-column type (指南、制度、法定主动公开内容、年报) with no column the latest crawl reached."""
-    out = Outcome("mandatory_column_missing", evaluated=set(ctx.fresh))
+    out = Outcome("mandatory_column_missing", evaluated=set(ctx.recognised))
     required = [(cfg, type_) for cfg in ctx.cfgs()
                 for type_, rule in ctx.rules(cfg)["checks"]["mandatory_column_missing"]["columns"].items()
                 if rule["required"] and ctx.rules(cfg)["checks"]["mandatory_column_missing"]["enabled"]]
@@ -66,6 +66,7 @@ def mandatory_column_missing(ctx: Context) -> Outcome:
         SELECT a.id, p.type FROM _ag a JOIN _p_mand p ON p.cfg = a.cfg
         WHERE a.fresh AND NOT EXISTS (SELECT 1 FROM _col c WHERE c.agency_id = a.id AND c.type = p.type AND c.current)
         ORDER BY a.id, p.type""")
+    rows = [row for row in rows if row[0] in ctx.recognised]
     for agency_id, type_ in rows:
         spec = ctx.agency_rules(agency_id)["checks"]["mandatory_column_missing"]
         rule = spec["columns"][type_]
@@ -85,7 +86,7 @@ def _may_back(ctx: Context, url: str, category: dict) -> bool:
 def art20_category_missing(ctx: Context) -> Outcome:
     """A required 第二十条 category (or enabled 第二十一条 area) with no column that has content on
     as_of, by column type or by a keyword in the column's name."""
-    out = Outcome("art20_category_missing", evaluated=set(ctx.fresh))
+    out = Outcome("art20_category_missing", evaluated=set(ctx.recognised))
     unread = ctx.unread_columns()
     cats, types, words = [], [], []
     for cfg in ctx.cfgs():
@@ -109,6 +110,8 @@ def art20_category_missing(ctx: Context) -> Outcome:
                            AND instr(c.name, w.word) > 0)))
         ORDER BY a.id, p.key""")
     for agency_id, key in rows:
+        if agency_id not in ctx.recognised:
+            continue
         spec = ctx.agency_rules(agency_id)["checks"]["art20_category_missing"]
         category = spec["categories"][key]
         if any(a == agency_id and _may_back(ctx, url, category) for a, url in unread):

@@ -28,6 +28,8 @@ def homepage_stale(ctx: Context) -> Outcome:
         LEFT JOIN _cur pc ON pc.agency_id = a.id AND pc.url = a.portal
         WHERE a.fresh AND a.home_ok""")
     for row in rows:
+        if row["home_last"] is None and row["id"] not in ctx.recognised:
+            continue   # a homepage without dates is judged by the site's columns: none was found
         out.evaluated.add(row["id"])
         spec = ctx.rules(row["cfg"])["checks"]["homepage_stale"]
         if not spec["enabled"]:

@@ -74,13 +74,13 @@ def annual_reports(ctx: Context) -> list[Outcome]:
     """``annual_report_missing`` and ``annual_report_late`` from one pass over the reports found."""
     # A report column that could not be read this time may hold the report: its agency's reports wait.
     unread = {agency_id for agency_id, _ in ctx.unread_columns(("annual_report",))}
-    missing = Outcome("annual_report_missing", evaluated=set(ctx.fresh) - unread)
-    late = Outcome("annual_report_late", evaluated=set(ctx.fresh) - unread)
+    missing = Outcome("annual_report_missing", evaluated=ctx.recognised - unread)
+    late = Outcome("annual_report_late", evaluated=ctx.recognised - unread)
     reports = find_reports(ctx)
     for agency_id in sorted(ctx.fresh):
         rules = ctx.agency_rules(agency_id)
         settings = rules["annual_reports"]
-        if agency_id in unread:
+        if agency_id in unread or agency_id not in ctx.recognised:
             continue
         spec_missing, spec_late = rules["checks"]["annual_report_missing"], rules["checks"]["annual_report_late"]
         first = max(settings["first_year"], ctx.as_of.year - settings["lookback_years"])
