@@ -16,22 +16,20 @@ HEAD_BYTES = 16 * 1024
 ERROR_PAGE_BYTES = 12 * 1024   # a soft 404 / maintenance / block page is short; a real page is not
 
 
-def _spellings(*phrases: str) -> tuple[bytes, ...]:
-    out = []
-    for phrase in phrases:
-        for encoding in ("utf-8", "gbk"):
-            spelt = phrase.encode(encoding)
-            if spelt not in out:
-                out.append(spelt)
-    return tuple(out)
+def _spellings(*phrases: str) -> dict[bool, tuple[bytes, ...]]:
+    """The phrases lower-cased, spelt in UTF-8 (``True``) and in GBK (``False``), without those that
+    hold a shorter one (it finds them too): they are searched in a page's lower-cased bytes, in the
+    page's own encoding, and no page is decoded for this (it runs on every answer of a crawl)."""
+    kept = [p.lower() for p in phrases if not any(q != p and q in p for q in phrases)]
+    return {utf8: tuple(dict.fromkeys(p.encode("utf-8" if utf8 else "gbk") for p in kept)) for utf8 in (True, False)}
 
 
 # Anti-bot challenges (script-only bodies that set a cookie and reload) and WAF block pages.
 CHALLENGE_STATUSES = {202, 400, 403, 412, 418, 429, 503, 521}
 _CHALLENGE_MARKS = (
-    b"$_ts", b"_$_ts", b"r='m'", b'r="m"',          # 瑞数 (River Security)
+    b"$_ts", b"r='m'", b'r="m"',                    # 瑞数 (River Security)
     b"__jsl_clearance", b"__jsluid",                # 加速乐 (Jiasule / 创宇盾)
-    b"yunsuo_session_verify", b"security_session_verify", b"safedog", b"waf.safedog",  # 云锁, 安全狗
+    b"yunsuo_session_verify", b"security_session_verify", b"safedog",   # 云锁, 安全狗
     b"_guard/auto.js", b"cf-chl", b"challenge-platform", b"acw_sc__v2", b"acw_tc",
 )
 _BLOCK_TEXT = _spellings("网站防火墙", "您的访问已被拦截", "访问被拒绝", "您的请求已被拦截", "访问已被拦截",
@@ -44,6 +42,7 @@ _SOFT_404_TEXT = _spellings("页面不存在", "页面已被删除", "您访问�
 _MAINTENANCE_TEXT = _spellings("系统维护中", "网站维护中", "网站升级", "系统升级", "暂停访问", "正在维护",
                                "维护期间", "网站正在建设", "under maintenance")
 _LOGIN_TEXT = _spellings("请登录", "用户登录", "登录后", "统一身份认证")
+_ANY_ERROR_TEXT = {utf8: _BLOCK_TEXT[utf8] + _SOFT_404_TEXT[utf8] + _MAINTENANCE_TEXT[utf8] for utf8 in (True, False)}
 # A title that is an error code and little else: 「404」「404 - 页面不存在」「403 Forbidden」「错误 404」.
 _ERROR_TITLE = re.compile(rb"^\s*(?:\xe9\x94\x99\xe8\xaf\xaf\s*)?(40[34])(?:\s|$|[-:.,|_]|\s*not found|\s*forbidden)", re.I)
 _PASSWORD_INPUT = re.compile(rb"<input[^>]+type\s*=\s*[\"']?password", re.I)
@@ -57,29 +56,34 @@ def classify(status: int, body: bytes, headers: dict[str, str] | None = None) ->
     ``login``, ``server_error`` or ``incomplete``. ``headers``: lower-case names → values."""
     headers = headers or {}
     head = body[:HEAD_BYTES]
-    lowered = head.lower()
-    if _is_challenge(status, head, lowered, headers):
+    small = len(body) <= ERROR_PAGE_BYTES
+    # A page of ordinary size that answered 200 is judged by its title alone (most answers of a
+    # crawl: 3 µs); challenge, error and block pages are small or come with their own status.
+    suspect = small or status >= 300 or status in CHALLENGE_STATUSES
+    lowered = head.lower() if suspect else b""
+    if suspect and _is_challenge(status, head, lowered, headers):
         return "blocked"
     if status in (404, 410):
         return "not_found"
     if status >= 400:
-        return "server_error" if status != 403 else ("blocked" if _mentions(head, _BLOCK_TEXT) else "server_error")
+        return "blocked" if status == 403 and _mentions(lowered, _BLOCK_TEXT[_is_utf8(head)]) else "server_error"
     if status >= 300:
         return "read"   # a redirect that was not followed: the middleware records where it led
-    small = len(body) <= ERROR_PAGE_BYTES
     title = _title(head)
+    utf8 = _is_utf8(head)
     if title is not None and _ERROR_TITLE.match(title):
         return "blocked" if _ERROR_TITLE.match(title).group(1) == b"403" else "soft_404"   # 「404」「403 Forbidden」 at 200
-    if small or title is not None and _mentions(title, _SOFT_404_TEXT + _MAINTENANCE_TEXT + _BLOCK_TEXT):
-        where = title if not small and title is not None else _visible(head)
-        if _mentions(where, _BLOCK_TEXT):
+    if (small and _mentions(lowered, _ANY_ERROR_TEXT[utf8])
+            or title is not None and _mentions(title.lower(), _ANY_ERROR_TEXT[utf8])):
+        where = (title if not small and title is not None else _visible(head)).lower()
+        if _mentions(where, _BLOCK_TEXT[utf8]):
             return "blocked"
-        if _mentions(where, _MAINTENANCE_TEXT):
+        if _mentions(where, _MAINTENANCE_TEXT[utf8]):
             return "maintenance"
-        if _mentions(where, _SOFT_404_TEXT):
+        if _mentions(where, _SOFT_404_TEXT[utf8]):
             return "soft_404"
-        if small and _PASSWORD_INPUT.search(head) and _mentions(where, _LOGIN_TEXT):
-            return "login"
+    if small and _PASSWORD_INPUT.search(head) and _mentions(_visible(head).lower(), _LOGIN_TEXT[utf8]):
+        return "login"
     if _truncated(body, headers):
         return "incomplete"
     return "read"
@@ -87,7 +91,7 @@ def classify(status: int, body: bytes, headers: dict[str, str] | None = None) ->
 
 def _is_challenge(status: int, head: bytes, lowered: bytes, headers: dict[str, str]) -> bool:
     """A script-only page that would run in a browser to earn a cookie, or a WAF's block page."""
-    if any(mark.lower() in lowered for mark in _CHALLENGE_MARKS):
+    if any(mark in lowered for mark in _CHALLENGE_MARKS):
         return status in CHALLENGE_STATUSES or len(_visible(head).strip()) < 200
     if status in (412, 521) and (not head or _SCRIPT.search(head) and len(_visible(head).strip()) < 200):
         return True   # 瑞数 and 加速乐 answer 412 / 521 with a body of scripts and no text (HEAD: none)
@@ -130,6 +134,15 @@ def _visible(head: bytes) -> bytes:
     return _TAGS.sub(b" ", head)
 
 
-def _mentions(text: bytes, phrases: tuple[bytes, ...]) -> bool:
-    lowered = text.lower()
-    return any(p.lower() in lowered for p in phrases)
+def _is_utf8(head: bytes) -> bool:
+    """Whether the page's first bytes are UTF-8 (else it is taken for GBK, the other encoding of
+    Chinese government sites); a character cut by the end of ``head`` does not count."""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 3
+    return True
+
+
+def _mentions(lowered: bytes, phrases: tuple[bytes, ...]) -> bool:
+    return any(p in lowered for p in phrases)
