@@ -9,13 +9,8 @@ from pathlib import Path
 
 import click
 
-import storage
-import storage.records
 from core import clock, exit_codes
 from core.config import Config
-from core.registry import dump, load_file
-from dashboards.serve import run_datasette
-from sandbox import DEFAULT_PORT, Sandbox, registry_entries
 
 from ..plumbing import Failed, command, config_of
 
@@ -39,6 +34,13 @@ DEMO_CRAWL_SETTINGS = ["DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", "CONCUR
 
 
 def run_demo(config: Config, db_path: str, once: bool, port: int, sandbox_port: int | None) -> int:
+    # Imported here: every gkwatch command (and every crawl worker) would load them otherwise.
+    import storage
+    import storage.records
+    from core.registry import dump, load_file
+    from dashboards.serve import run_datasette
+    from sandbox import DEFAULT_PORT, Sandbox, registry_entries
+
     db_file = Path(db_path).resolve()
     click.echo(f"gkwatch 演示 demo · 数据库 database: {db_file}")
     sandbox = Sandbox(as_of=clock.today(), port=sandbox_port or DEFAULT_PORT)
@@ -74,6 +76,8 @@ def run_demo(config: Config, db_path: str, once: bool, port: int, sandbox_port: 
 
 
 def _summary(db_file: Path) -> None:
+    import storage
+
     db = storage.connect(db_file)
     counts = {table: db[table].count for table in ("agencies", "columns", "items", "fetches", "findings", "scorecards")}
     click.echo("已存储 stored: " + " · ".join(f"{table} {count}" for table, count in counts.items()))
