@@ -142,6 +142,8 @@ class FetchLogMiddleware:
         else:
             error = f"{type(exception).__name__}: {exception}".strip()[:500]
             verdict = "timeout" if "imeout" in error or "timed out" in error else "unreachable"
+            if "gk_challenge" in request.meta:
+                verdict = "blocked"   # the site answered, with a wall; Chromium did not get past it
         self._record(request, error=error, verdict=verdict)
         return None
 
@@ -180,7 +182,7 @@ class ReadingMiddleware:
     def process_response(self, request, response):
         verdict = request.meta.get("gk_verdict", "read")
         host = urlsplit(request.url).netloc
-        if request.meta.get("playwright") and request.meta.get("gk_challenge"):
+        if request.meta.get("playwright") and "gk_challenge" in request.meta:
             if verdict == "read":
                 self.cookies[host] = {**_set_cookies(request.meta["gk_challenge"]), **_page_cookies(request)}
                 self.crawler.stats.inc_value("gkwatch/challenge/passed")
