@@ -67,10 +67,9 @@ def _seconds(ms: int | None) -> str:
     return f"{round((ms or 0) / 1000, 1):g}"
 
 
-def _prepare(ctx: Context) -> str:
-    """Register the SQL function this module uses; the verdict expression for fetches ``f``."""
+def _prepare(ctx: Context) -> None:
+    """Register the SQL function this module uses."""
     ctx.conn.create_function("gk_av_waited", 2, waited_ms, deterministic=True)
-    return "f.verdict"
 
 
 def site_unreachable(ctx: Context) -> Outcome:
@@ -80,7 +79,7 @@ def site_unreachable(ctx: Context) -> Outcome:
     out = Outcome("site_unreachable", evaluated=set(ctx.agencies))
     if not ctx.agencies:
         return out
-    verdict = _prepare(ctx)
+    _prepare(ctx)
     params = {}
     for cfg in ctx.cfgs():
         spec = ctx.rules(cfg)["checks"]["site_unreachable"]
@@ -91,7 +90,7 @@ def site_unreachable(ctx: Context) -> Outcome:
     # week is millions of probes); the last failure is looked up for the few agencies found.
     ctx.conn.execute("DROP TABLE IF EXISTS temp._av_days")
     ctx.conn.execute(f"""
-        CREATE TEMP TABLE _av_days AS {_visits(verdict, "agency" if ctx.agency_ids else "time")}
+        CREATE TEMP TABLE _av_days AS {_visits("agency" if ctx.agency_ids else "time")}
         SELECT agency_id, day, outcome, CASE WHEN outcome IS NULL THEN verdict END AS excluded, COUNT(*) AS n,
                MIN(waited_ms) AS min_wait, MAX(waited_ms) AS max_wait, MIN(elapsed_ms) AS min_ms,
                MAX(elapsed_ms) AS max_ms, SUM(source = 'crawl') AS from_crawls,
@@ -130,7 +129,7 @@ def site_unreachable(ctx: Context) -> Outcome:
                          excluded.get("blocked", 0), iso()))
         if not hit or not spec["enabled"]:
             continue
-        last = ctx.q(f"""{_visits(verdict, "one")}
+        last = ctx.q(f"""{_visits("one")}
                          SELECT at, source, verdict, status, error, elapsed_ms, waited_ms FROM judged
                          WHERE outcome IS NOT NULL AND outcome != 'ok' ORDER BY at DESC LIMIT 1""",
                      {"agency": agency_id})[0]
@@ -163,7 +162,7 @@ def site_unreachable(ctx: Context) -> Outcome:
     return out
 
 
-def _visits(verdict: str, scan: str = "agency") -> str:
+def _visits(scan: str = "agency") -> str:
     """``WITH visits, judged``: every visit to the home pages in each agency's period (``_av_p``), the
     probes and each finished crawl's last home-page request (partial index ``fetches_home``), and its
     ``outcome``: ok, a failure (timeout, slow, or the failing verdict), or NULL (not counted).
@@ -185,7 +184,7 @@ def _visits(verdict: str, scan: str = "agency") -> str:
                    p.elapsed_ms, COALESCE(p.timeout_ms, p.elapsed_ms) AS waited_ms, x.t_ms
             {probes}
             UNION ALL
-            SELECT f.agency_id, f.fetched_at, 'crawl', {verdict}, f.status, f.error, f.elapsed_ms,
+            SELECT f.agency_id, f.fetched_at, 'crawl', f.verdict, f.status, f.error, f.elapsed_ms,
                    gk_av_waited(f.error, f.elapsed_ms), x.t_ms
             FROM (SELECT MAX(f.id) AS id
                   FROM _ag a CROSS JOIN _av_p x CROSS JOIN fetches f INDEXED BY fetches_home
@@ -232,7 +231,7 @@ def slow_page(ctx: Context) -> Outcome:
     out = Outcome("slow_page", evaluated=set(ctx.fresh))
     if not ctx.fresh:
         return out
-    verdict = _prepare(ctx)
+    _prepare(ctx)
     thresholds = {cfg: round(seconds * 1000) for cfg, seconds in ctx.check_param("slow_page", "threshold_seconds")}
     ctx.table("_av_ps", "cfg INT PRIMARY KEY, t_ms INT", thresholds.items())
     ctx.conn.execute("DROP TABLE IF EXISTS temp._av_slow")
@@ -248,7 +247,7 @@ def slow_page(ctx: Context) -> Outcome:
         CREATE TEMP TABLE _av_seq AS
         WITH attempts AS (
             SELECT f.agency_id, f.url, f.crawl_run_id AS run_id, f.status, f.error, f.elapsed_ms, f.fetched_at,
-                   {verdict} AS verdict, gk_av_waited(f.error, f.elapsed_ms) AS waited_ms, x.t_ms
+                   f.verdict AS verdict, gk_av_waited(f.error, f.elapsed_ms) AS waited_ms, x.t_ms
             FROM (SELECT MAX(f.id) AS id
                   FROM _av_slow c JOIN fetches f ON f.url = c.url AND f.agency_id = c.agency_id
                   WHERE f.kind IN ('portal', 'column', 'api') AND f.crawl_run_id IN (SELECT id FROM _runs)
