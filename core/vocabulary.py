@@ -95,6 +95,9 @@ VERDICTS: dict[str, Label] = {
     "redirect_loop": Label("重定向循环", "redirect loop"),
     "incomplete": Label("内容不完整", "incomplete body"),
     "robots": Label("robots.txt 禁止", "forbidden by robots.txt"),
+    # fetched, but not recognised as what it should be (a column page with no records that does not
+    # say it has none): the crawler's trouble, never an empty or stale column
+    "unrecognised": Label("无法识别的页面", "page not recognised"),
 }
 # 可访问性: what the 站点无法访问 check made of an agency's visits as of a day (table availability).
 AVAILABILITY: dict[str, Label] = {

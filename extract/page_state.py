@@ -146,3 +146,19 @@ def _is_utf8(head: bytes) -> bool:
 
 def _mentions(lowered: bytes, phrases: tuple[bytes, ...]) -> bool:
     return any(p in lowered for p in phrases)
+
+
+# A list that says it has nothing: the only ground for calling a column empty. A column page with
+# no records that does not say so was not understood (``unrecognised``), and proves nothing.
+_EMPTY_LIST = re.compile(
+    r"暂\s*无\s*(?:相关|任何)?\s*(?:信息|数据|内容|记录|文章|文件|公开信息)|没有(?:找到)?(?:相关|任何)?(?:信息|数据|内容|记录)"
+    r"|查无(?:相关)?(?:信息|数据|记录)|无相关(?:信息|数据|记录)|无(?:数据|记录)(?![\u4e00-\u9fff])|共\s*0\s*(?:条|篇|页)|(?:记录|信息|文章)(?:总?数|共)\s*[:：]?\s*0\s*(?:条|篇)?(?!\d)"
+    r"|<totalrecord>\s*0\s*</totalrecord>|recordCount\s*[:=]\s*['\"]?0['\"]?(?!\d)")
+
+
+def says_empty(html: str) -> bool:
+    """Whether a list page states that it lists nothing (「暂无信息」, 「共0条」, a pager config of 0 records)."""
+    return bool(_EMPTY_LIST.search(_TAGS_TEXT.sub(" ", html))) or bool(_EMPTY_LIST.search(html))
+
+
+_TAGS_TEXT = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]+>|&nbsp;", re.I | re.S)

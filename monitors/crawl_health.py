@@ -35,7 +35,7 @@ def health_message(conn, run_id: int, datasette_link: str) -> tuple[str, str] | 
     lines = ["以下为抓取程序自身遇到的问题，不是对机构的检查结论 (the crawler's own trouble, not findings)："]
     for row in rows:
         parts = [] if row["portal_read"] else ["专栏首页未读取，本次不作检查结论"]
-        for key, label in (("blocked", VERDICTS["blocked"].zh), ("not_read", "维护/登录/不完整"),
+        for key, label in (("blocked", VERDICTS["blocked"].zh), ("not_read", "维护/登录/不完整/无法识别"),
                            ("gone", "页面不存在"), ("robots", VERDICTS["robots"].zh), ("errors", "连接或服务器错误")):
             if row[key]:
                 parts.append(f"{label} {row[key]}")

@@ -217,6 +217,15 @@ def record_fetch(db: sqlite_utils.Database, fetch: dict) -> None:
         _insert(db, "fetches", fetch)
 
 
+def record_verdict(db: sqlite_utils.Database, change: dict) -> None:
+    """A page fetched and read, then not recognised by its parser: its fetch of this run says so
+    (``{"crawl_run_id", "url", "verdict"}``; written after the fetch itself, by the same writer)."""
+    with _write(db, one_statement=True):
+        db.conn.execute(
+            "UPDATE fetches SET verdict = :verdict WHERE id = (SELECT MAX(id) FROM fetches"
+            " WHERE crawl_run_id = :crawl_run_id AND url = :url AND verdict = 'read')", change)
+
+
 def upsert_column(db: sqlite_utils.Database, column: dict) -> int:
     """Insert or refresh a column; returns its id. The first discovery time is kept."""
     stamp = iso()

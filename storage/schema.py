@@ -345,21 +345,7 @@ def _v11_crawl_health(db: sqlite_utils.Database) -> None:
     errors, whether the portal was read), and the operator messages sent about each run
     (``health_alerts``, once per run and channel, like ``alerts`` for findings)."""
     db.execute("CREATE INDEX fetches_run ON fetches (crawl_run_id, agency_id)")
-    db.execute("""
-        CREATE VIEW crawl_health AS
-        SELECT f.crawl_run_id AS crawl_run_id, f.agency_id AS agency_id, count(*) AS fetches,
-               sum(f.verdict = 'read') AS read,
-               sum(f.verdict = 'blocked') AS blocked,
-               sum(f.verdict IN ('not_found', 'soft_404')) AS gone,
-               sum(f.verdict IN ('maintenance', 'login', 'incomplete')) AS not_read,
-               sum(f.verdict = 'robots') AS robots,
-               sum(f.verdict IN ('server_error', 'unreachable', 'timeout', 'redirect_loop')) AS errors,
-               max(f.kind = CASE WHEN a.portal = a.homepage THEN 'home' ELSE 'portal' END
-                   AND f.verdict = 'read' AND NOT (f.status BETWEEN 300 AND 399 AND f.status != 304)) AS portal_read,
-               round(1.0 * sum(f.verdict != 'read') / count(*), 3) AS trouble_share
-        FROM fetches f JOIN agencies a ON a.id = f.agency_id
-        WHERE f.kind != 'robots'
-        GROUP BY f.crawl_run_id, f.agency_id""")
+    _create_crawl_health(db)
     db["health_alerts"].create(
         {"id": int, "crawl_run_id": int, "subscriber": str, "channel": str, "status": str, "attempts": int,
          "last_error": str, "first_tried_at": str, "sent_at": str},
@@ -369,9 +355,34 @@ def _v11_crawl_health(db: sqlite_utils.Database) -> None:
     db["health_alerts"].create_index(["crawl_run_id", "subscriber", "channel"], unique=True)
 
 
+def _create_crawl_health(db: sqlite_utils.Database) -> None:
+    db.execute("""
+        CREATE VIEW crawl_health AS
+        SELECT f.crawl_run_id AS crawl_run_id, f.agency_id AS agency_id, count(*) AS fetches,
+               sum(f.verdict = 'read') AS read,
+               sum(f.verdict = 'blocked') AS blocked,
+               sum(f.verdict IN ('not_found', 'soft_404')) AS gone,
+               sum(f.verdict IN ('maintenance', 'login', 'incomplete', 'unrecognised')) AS not_read,
+               sum(f.verdict = 'robots') AS robots,
+               sum(f.verdict IN ('server_error', 'unreachable', 'timeout', 'redirect_loop')) AS errors,
+               max(f.kind = CASE WHEN a.portal = a.homepage THEN 'home' ELSE 'portal' END
+                   AND f.verdict = 'read' AND NOT (f.status BETWEEN 300 AND 399 AND f.status != 304)) AS portal_read,
+               round(1.0 * sum(f.verdict != 'read') / count(*), 3) AS trouble_share
+        FROM fetches f JOIN agencies a ON a.id = f.agency_id
+        WHERE f.kind != 'robots'
+        GROUP BY f.crawl_run_id, f.agency_id""")
+
+
+def _v12_unrecognised(db: sqlite_utils.Database) -> None:
+    """Pages fetched but not recognised (``unrecognised``: a column page with no list that does not
+    say it is empty) count as not read in ``crawl_health``."""
+    db.execute("DROP VIEW crawl_health")
+    _create_crawl_health(db)
+
+
 MIGRATIONS: list[Migration] = [_v1_core, _v2_evidence, _v3_checks, _v4_reports, _v5_alerts, _v6_search,
                                _v7_serving, _v8_report_judgements, _v9_reading,
-                               _v10_probes, _v11_crawl_health]
+                               _v10_probes, _v11_crawl_health, _v12_unrecognised]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -54,7 +54,7 @@ notify = ["json://{base}/ngo"]
     ops = [r.get_json() for r, _ in httpserver.log if r.path == "/ops"]
     assert [p["title"] for p in ops] == ["【政务公开监测·运维】抓取 #2：1 个机构未能正常读取"]
     assert ops[0]["message"].splitlines()[1] == (
-        f"■ 凤岭县人民政府（fengling-gov）：{BLOCKED_PORTAL}；被反爬虫拦截 1；维护/登录/不完整 1；"
+        f"■ 凤岭县人民政府（fengling-gov）：{BLOCKED_PORTAL}；被反爬虫拦截 1；维护/登录/不完整/无法识别 1；"
         "未读取 15%（共 13 次请求）")   # 11 columns + home + portal; 2 not read
     assert not [r for r, _ in httpserver.log if r.path == "/ngo"]   # no findings, and no trouble for readers
     assert alert(config).returncode == 0

@@ -32,6 +32,7 @@ from crawlers.offload import Offload, detail_data, report_data
 from crawlers.render import render_meta
 from extract import decode_html, extract_json_list, extract_links, extract_list, report_requests
 from extract.discovery import discover_columns, preview_blocks, under
+from extract.page_state import says_empty
 from storage import records
 
 MAX_COLUMN_DEPTH = 3
@@ -169,6 +170,15 @@ class DisclosureSpider(scrapy.Spider):
         return self.request(state, url, kind, self.parse_link, method="HEAD", conditional=False,
                             handle_httpstatus_list=[405, 501])
 
+    def not_recognised(self, response) -> None:
+        """A column page that lists nothing and does not say it is empty was not understood: its
+        fetch becomes ``unrecognised`` (no column is called empty or stale on it)."""
+        self.logger.info("无法识别的栏目页 (no list recognised) %s", response.url)
+        self.crawler.stats.inc_value("gkwatch/fetch/unrecognised")
+        self.crawler.stats.inc_value("gkwatch/fetch/read", -1)
+        writer_for(self.crawler).submit(records.record_verdict, {
+            "crawl_run_id": run_id_for(self.crawler), "url": response.request.url, "verdict": "unrecognised"})
+
     def record_failure(self, request, verdict: str, error: str) -> None:
         """A failure no downloader middleware saw (Scrapy's redirect middleware gives up on a loop)."""
         meta = request.meta["gk"]
@@ -236,7 +246,7 @@ class DisclosureSpider(scrapy.Spider):
             agency = state.agency
             yield self.record_column(state, column, "render" if response.meta.get("playwright") else None)
             links = discover_columns(html, response.url, exclude={agency["homepage"], agency["portal"], column.url})
-            column_urls = set(state.columns) | {link.url for link in links}
+            column_urls = set(state.columns) | {link.url for link in links} | {agency["homepage"], agency["portal"]}
             # A container column (法定主动公开内容) lists its sub-columns, maybe with their latest
             # items: those items are listed again, and counted, in their own columns.
             items = [item for item in items if item.url not in column_urls]
@@ -253,6 +263,13 @@ class DisclosureSpider(scrapy.Spider):
             if not items and not body_columns and page.scripted and not response.meta.get("playwright"):
                 yield from self.draw_scripted(response, state, page, meta)
                 return
+            if not items and not body_columns and not says_empty(html):
+                self.not_recognised(response)
+                return   # the column exists; what it lists is unknown this run
+        elif not items and not says_empty(html):
+            self.not_recognised(response)
+            yield ColumnDoneRecord(state.agency["id"], column.url, column.seen, column.oldest, complete=False)
+            return
         any_new = self._any_new(state, items)
         yield from self.take_items(state, column, items, meta)
         endpoint = _paged(meta.get("data_urls")) if meta["page_no"] == 1 and items else None
