@@ -52,6 +52,7 @@ CHECKS: dict[str, Label] = {
     "report_claim_mismatch": Label("年报数量不实", "report count not borne out"),
     "broken_link": Label("链接不可用", "broken link"),
     "item_removed": Label("信息被撤下", "item removed"),
+    "item_backdated": Label("伪造发稿日期", "back-dated post"),
     "publishing_quota": Label("月度公开数量不足", "monthly quota not met"),
     "category_imbalance": Label("发布不均衡", "publishing imbalance"),
 }

@@ -43,10 +43,12 @@ def store(root: Path, url: str, status: int, headers: list[tuple[str, str]], bod
     return digest, relative
 
 
-def keep(db, root: Path, url: str, headers: list[tuple[str, str]], body: bytes, page: dict) -> None:
-    """A page's response kept as evidence and its row in ``pages`` (a write, on the crawl's writer)."""
+def keep(db, root: Path, url: str, headers: list[tuple[str, str]], body: bytes, page: dict,
+         crawl_run_id: int | None = None) -> None:
+    """A page's response kept as evidence, its row in ``pages`` and its capture (a write, on the
+    crawl's writer)."""
     digest, path = store(root, url, 200, headers, body)
-    records.save_page(db, {**page, "content_hash": digest, "warc_path": path})
+    records.save_page(db, {**page, "content_hash": digest, "warc_path": path}, crawl_run_id)
 
 
 def load(root: Path, relative: str) -> tuple[list[tuple[str, str]], bytes]:

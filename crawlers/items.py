@@ -50,6 +50,7 @@ class ColumnDoneRecord:
     seen: set[str]
     oldest: str | None
     complete: bool
+    crawl_run_id: int | None = None
 
 
 @dataclass

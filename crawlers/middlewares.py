@@ -62,13 +62,14 @@ class ConditionalRequestMiddleware:
             if not state or not state["warc_path"]:
                 return response
             headers, body = evidence.load(self.root, state["warc_path"])
+            writer_for(self.crawler).submit(records.record_capture, request.url, run_id_for(self.crawler))
             return response.replace(status=200, body=body, headers=Headers(headers), flags=["cached"])
         if response.status == 200:
             headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
             writer_for(self.crawler).submit(evidence.keep, self.root, response.url, headers, response.body, {
                 "url": request.url, "agency_id": meta.get("agency"), "kind": meta.get("kind"),
                 "etag": _header(response, b"ETag"), "last_modified": _header(response, b"Last-Modified"),
-            })
+            }, run_id_for(self.crawler))
         return response
 
 

@@ -37,6 +37,8 @@ def store_record(db, item) -> None:
     elif isinstance(item, ColumnDoneRecord):
         column_id = _column_ids.get((item.agency_id, item.column_url))
         if column_id is not None:
+            records.record_walk(db, {"column_id": column_id, "crawl_run_id": item.crawl_run_id, "items": len(item.seen),
+                                     "oldest": item.oldest, "complete": int(item.complete)})
             if item.complete:
                 records.column_walked(db, column_id)
             if item.seen and (item.complete or item.oldest):

@@ -365,13 +365,34 @@ def page_state(db: sqlite_utils.Database, url: str) -> dict | None:
     return dict(zip((d[0] for d in cursor.description), row)) if row else None
 
 
-def save_page(db: sqlite_utils.Database, page: dict) -> None:
+def save_page(db: sqlite_utils.Database, page: dict, crawl_run_id: int | None = None) -> None:
+    """A page kept as evidence: its latest state in ``pages`` and one more row in ``captures``."""
     stamp = iso()
-    with _write(db, one_statement=True):  # a read, then one write
+    with _write(db):
         previous = page_state(db, page["url"])
         changed = previous is None or previous["content_hash"] != page["content_hash"]
         _upsert(db, "pages",
                 {**page, "fetched_at": stamp, "changed_at": stamp if changed else previous["changed_at"]}, pk="url")
+        _insert(db, "captures", _capture(page, crawl_run_id, stamp))
+
+
+def record_capture(db: sqlite_utils.Database, url: str, crawl_run_id: int | None) -> None:
+    """A page answered 304 (unchanged): captured again, with the body kept from before."""
+    with _write(db):
+        page = page_state(db, url)
+        if page and page["warc_path"]:
+            _insert(db, "captures", _capture(page, crawl_run_id, iso()))
+
+
+def _capture(page: dict, crawl_run_id: int | None, stamp: str) -> dict:
+    return {"agency_id": page["agency_id"], "url": page["url"], "kind": page["kind"], "crawl_run_id": crawl_run_id,
+            "captured_at": stamp, "content_hash": page["content_hash"], "warc_path": page["warc_path"]}
+
+
+def record_walk(db: sqlite_utils.Database, walk: dict) -> None:
+    """One walk of a column (``{"column_id", "crawl_run_id", "items", "oldest", "complete"}``)."""
+    with _write(db, one_statement=True):
+        _insert(db, "walks", {**walk, "walked_at": iso()})
 
 
 # annual reports (政府信息公开工作年度报告) ----------------------------------------------------------

@@ -380,9 +380,32 @@ def _v12_unrecognised(db: sqlite_utils.Database) -> None:
     _create_crawl_health(db)
 
 
+def _v13_history(db: sqlite_utils.Database) -> None:
+    """What only a crawler with history sees. ``captures``: every time a portal or column page was
+    kept as evidence (its SHA-256 and WARC file; a page answered 304 is captured again with the body
+    kept), so that a finding names the exact capture it was judged on, not only the latest.
+    ``walks``: each walk of a column in a crawl run, and how far it reached (the oldest date it
+    listed, or the column's last page), so that an item that appears later than it claims can be told
+    from one the crawler had not reached yet."""
+    db["captures"].create(
+        {"id": int, "agency_id": str, "url": str, "kind": str, "crawl_run_id": int, "captured_at": str,
+         "content_hash": str, "warc_path": str},
+        pk="id", not_null={"url", "captured_at", "content_hash", "warc_path"},
+    )
+    db["captures"].create_index(["url", "captured_at"])
+    db.execute("INSERT INTO captures (agency_id, url, kind, captured_at, content_hash, warc_path) "
+               "SELECT agency_id, url, kind, fetched_at, content_hash, warc_path FROM pages WHERE warc_path IS NOT NULL")
+    db["walks"].create(
+        {"id": int, "column_id": int, "crawl_run_id": int, "walked_at": str, "items": int, "oldest": str,
+         "complete": int},
+        pk="id", not_null={"column_id", "walked_at", "complete"}, foreign_keys=[("column_id", "columns", "id")],
+    )
+    db["walks"].create_index(["column_id", "walked_at"])
+
+
 MIGRATIONS: list[Migration] = [_v1_core, _v2_evidence, _v3_checks, _v4_reports, _v5_alerts, _v6_search,
                                _v7_serving, _v8_report_judgements, _v9_reading,
-                               _v10_probes, _v11_crawl_health, _v12_unrecognised]
+                               _v10_probes, _v11_crawl_health, _v12_unrecognised, _v13_history]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

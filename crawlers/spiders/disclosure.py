@@ -268,7 +268,8 @@ class DisclosureSpider(scrapy.Spider):
                 return   # the column exists; what it lists is unknown this run
         elif not items and not says_empty(html):
             self.not_recognised(response)
-            yield ColumnDoneRecord(state.agency["id"], column.url, column.seen, column.oldest, complete=False)
+            yield ColumnDoneRecord(state.agency["id"], column.url, column.seen, column.oldest, complete=False,
+                                   crawl_run_id=run_id_for(self.crawler))
             return
         any_new = self._any_new(state, items)
         yield from self.take_items(state, column, items, meta)
@@ -369,7 +370,8 @@ class DisclosureSpider(scrapy.Spider):
                                render=bool(response.meta.get("playwright")) if render is None else render,
                                **{**_carry(meta), "page_no": meta["page_no"] + 1, "queue": queue[1:]})
             return
-        yield ColumnDoneRecord(state.agency["id"], column.url, column.seen, column.oldest, complete=not queue)
+        yield ColumnDoneRecord(state.agency["id"], column.url, column.seen, column.oldest, complete=not queue,
+                               crawl_run_id=run_id_for(self.crawler))
 
     def verify_removals(self):
         """When the crawl is otherwise done: re-check every item that went missing from its list

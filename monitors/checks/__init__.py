@@ -10,6 +10,7 @@ from .availability import site_unreachable, slow_page
 from .base import Context, Finding, Outcome, prepare
 from .completeness import art20_category_missing, column_empty, mandatory_column_missing
 from .freshness import column_stale, homepage_stale
+from .integrity import item_backdated
 from .links import broken_link, item_removed
 from .reports import (annual_report_late, annual_report_missing, report_balance, report_claim_mismatch,
                       report_impossible_value, report_sections_missing, report_sum_mismatch)
@@ -21,7 +22,7 @@ CHECKS: tuple[Callable[[Context], Outcome], ...] = (
     column_empty, mandatory_column_missing, art20_category_missing,
     annual_report_missing, annual_report_late,
     report_balance, report_sections_missing, report_sum_mismatch, report_impossible_value, report_claim_mismatch,
-    broken_link, item_removed,
+    broken_link, item_removed, item_backdated,
     publishing_quota, category_imbalance,
 )
 
