@@ -53,6 +53,7 @@ CHECKS: dict[str, Label] = {
     "broken_link": Label("链接不可用", "broken link"),
     "item_removed": Label("信息被撤下", "item removed"),
     "item_backdated": Label("伪造发稿日期", "back-dated post"),
+    "privacy_leak": Label("个人信息泄露", "personal information disclosed"),
     "publishing_quota": Label("月度公开数量不足", "monthly quota not met"),
     "category_imbalance": Label("发布不均衡", "publishing imbalance"),
 }

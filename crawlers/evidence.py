@@ -14,6 +14,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from extract.privacy import mask_bytes
 from storage import records
 
 
@@ -26,7 +27,9 @@ def content_hash(body: bytes) -> str:
 
 
 def store(root: Path, url: str, status: int, headers: list[tuple[str, str]], body: bytes) -> tuple[str, str]:
-    """Write the response once per distinct body; returns (content hash, path relative to root)."""
+    """Write the response once per distinct body, personal numbers masked (the archive never holds
+    them; the hash is of what is kept); returns (content hash, path relative to root)."""
+    body = mask_bytes(body)
     digest = content_hash(body)
     relative = f"{digest[:2]}/{digest}.warc.gz"
     path = root / relative

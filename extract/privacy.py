@@ -6,14 +6,14 @@ number that passes all three is one: an order number or a bank-card-like number 
 digits almost never does, and one written after 账号/卡号/订单号… is not taken at all. A mobile number
 is 11 digits starting 13–19. Neither may be a piece of a longer run of digits.
 
-Numbers leave this module only masked (``3401**********123X``, ``138****5678``) or as a salted hash
-(to recognise a number seen before without keeping it): the full number is never returned.
+Numbers leave this module only masked (``3401**********123X``, ``138****5678``): the full number is
+never returned, and ``mask_text`` / ``mask_bytes`` mask them in what is kept (an item's text, a
+captured page). A mask has the number's length, so offsets in a page do not move.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass
 
@@ -31,7 +31,6 @@ _NOT_A_PERSON = re.compile(r"(账号|帐号|账户|卡号|银行|订单|流水�
 class Disclosure:
     kind: str        # id_card | mobile
     masked: str
-    digest: str      # salted SHA-256 of the number, to recognise it again
 
     def to_json(self, where: str) -> dict:
         return {"kind": self.kind, "masked": self.masked, "where": where}
@@ -56,19 +55,43 @@ def mask(kind: str, number: str) -> str:
     return number[:3] + "****" + number[7:]
 
 
-def find_personal_numbers(text: str, salt: str = "", today: dt.date | None = None) -> list[Disclosure]:
+def find_personal_numbers(text: str, today: dt.date | None = None) -> list[Disclosure]:
     """The resident ID and mobile numbers in a text, in order of appearance, each once."""
-    found: dict[tuple[str, str], tuple[int, Disclosure]] = {}
+    return [Disclosure(kind, mask(kind, number)) for kind, number, _ in _numbers(text, today)]
 
-    def keep(kind: str, number: str, at: int) -> None:
-        digest = hashlib.sha256(f"{salt}:{kind}:{number.upper()}".encode()).hexdigest()
-        found.setdefault((kind, digest), (at, Disclosure(kind, mask(kind, number), digest)))
 
+def mask_text(text: str, today: dt.date | None = None) -> str:
+    """The text with every personal number masked."""
+    for kind, number, _ in _numbers(text, today):
+        for spelling in {number, number.upper(), number.lower()}:
+            text = text.replace(spelling, mask(kind, number))
+    return text
+
+
+def mask_bytes(body: bytes) -> bytes:
+    """A page's bytes, in whatever ASCII-compatible encoding, with every personal number masked
+    (digits are the same bytes in UTF-8, GBK and GB18030; the context of a number is not read here,
+    so an archive masks more rather than less)."""
+    def masked_id(match: re.Match) -> bytes:
+        number = match.group(1).decode()
+        return mask("id_card", number).encode() if is_resident_id(number) else match.group(1)
+
+    body = _ID_BYTES.sub(masked_id, body)
+    return _MOBILE_BYTES.sub(lambda m: mask("mobile", m.group(1).decode()).encode(), body)
+
+
+_ID_BYTES = re.compile(rb"(?<!\d)(\d{17}[\dXx])(?!\d)")
+_MOBILE_BYTES = re.compile(rb"(?<![\d.])(1[3-9]\d{9})(?![\d.])")
+
+
+def _numbers(text: str, today: dt.date | None) -> list[tuple[str, str, int]]:
+    """(kind, number, position of its first appearance) of each personal number, once each."""
+    found: dict[tuple[str, str], tuple[str, str, int]] = {}
     for match in _ID.finditer(text):
         number = match.group(1)
         if is_resident_id(number, today) and not _NOT_A_PERSON.search(text[max(0, match.start() - 20):match.start()]):
-            keep("id_card", number, match.start())
+            found.setdefault(("id_card", number.upper()), ("id_card", number, match.start()))
     for match in _MOBILE.finditer(text):
         if not _NOT_A_PERSON.search(text[max(0, match.start() - 20):match.start()]):
-            keep("mobile", match.group(1), match.start(1))
-    return [disclosure for _, disclosure in sorted(found.values(), key=lambda pair: pair[0])]
+            found.setdefault(("mobile", match.group(1)), ("mobile", match.group(1), match.start(1)))
+    return sorted(found.values(), key=lambda found_at: found_at[2])

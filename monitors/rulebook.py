@@ -193,6 +193,7 @@ CHECK_SCHEMAS = {
     "broken_link": _check(optional_={"scope": text}),
     "item_removed": _check(),
     "item_backdated": _check({"grace_days": nonneg_int, "grace_citation": text}),
+    "privacy_leak": _check(),
     "slow_page": _check({"threshold_seconds": pos_number, "counting": COUNTING}),
     "publishing_quota": _check({"monthly_quota": optional(pos_int), "months": pos_int}),
     "report_balance": _check(),

@@ -296,6 +296,15 @@ def store_detail(db: sqlite_utils.Database, agency_id: str, url: str, detail: di
                 ignore=True)
         for attachment in attachments:
             _insert(db, "attachments", {"item_id": item_id, **attachment}, ignore=True)
+        # What the page shows now: numbers no longer on it are gone, those still on it keep their first_seen.
+        found = [(f["kind"], f["masked"], f["where"]) for f in detail.get("privacy") or []]
+        kept = db.conn.execute("SELECT id, kind, masked, found_in FROM personal_data WHERE item_id = ?", [item_id])
+        for row_id, *key in kept.fetchall():
+            if tuple(key) not in found:
+                db.conn.execute("DELETE FROM personal_data WHERE id = ?", [row_id])
+        for kind, masked, where in found:
+            _insert(db, "personal_data", {"item_id": item_id, "kind": kind, "masked": masked, "found_in": where,
+                                          "first_seen": stamp}, ignore=True)
 
 
 def mark_missing(db: sqlite_utils.Database, column_id: int, seen_urls: set[str],

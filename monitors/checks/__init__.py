@@ -12,6 +12,7 @@ from .completeness import art20_category_missing, column_empty, mandatory_column
 from .freshness import column_stale, homepage_stale
 from .integrity import item_backdated
 from .links import broken_link, item_removed
+from .privacy import privacy_leak
 from .reports import (annual_report_late, annual_report_missing, report_balance, report_claim_mismatch,
                       report_impossible_value, report_sections_missing, report_sum_mismatch)
 from .volume import category_imbalance, publishing_quota
@@ -22,7 +23,7 @@ CHECKS: tuple[Callable[[Context], Outcome], ...] = (
     column_empty, mandatory_column_missing, art20_category_missing,
     annual_report_missing, annual_report_late,
     report_balance, report_sections_missing, report_sum_mismatch, report_impossible_value, report_claim_mismatch,
-    broken_link, item_removed, item_backdated,
+    broken_link, item_removed, item_backdated, privacy_leak,
     publishing_quota, category_imbalance,
 )
 
