@@ -54,6 +54,7 @@ CHECKS: dict[str, Label] = {
     "item_removed": Label("信息被撤下", "item removed"),
     "item_backdated": Label("伪造发稿日期", "back-dated post"),
     "privacy_leak": Label("个人信息泄露", "personal information disclosed"),
+    "interpretation_missing": Label("政策文件未解读", "policy document without interpretation"),
     "publishing_quota": Label("月度公开数量不足", "monthly quota not met"),
     "category_imbalance": Label("发布不均衡", "publishing imbalance"),
 }

@@ -1,0 +1,68 @@
+"""Response: 解读回应 — policy documents and their interpretations.
+
+``interpretation_missing`` (政策文件未解读): a policy document — an item listed in a 政策文件 column,
+with a 文号, whose title names a policy instrument (办法, 规定, 意见, 方案 … or a 《》 title) — for which
+no interpretation has appeared within ``period_days``. An interpretation is an item of the agency in
+a 政策解读 column or titled 解读 / 图解 that names the document: by its 文号, by the 《》 title it
+carries, or by the document's own title, in the interpretation's title or text. Documents published
+before ``since`` (the rule's date) or less than ``period_days`` ago are not judged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from .base import Context, Finding, Outcome, days_between, rule_fields, short_cite
+
+_BOOK_TITLE = re.compile(r"《([^《》]{4,60})》")
+_WRAPPER = re.compile(r"^(?:.{0,30}?关于)?(?:印发|转发|发布)?|(?:的)?(?:通知|决定|公告|批复)$")
+_NO_DOC_NO = {"", "无", "/", "－", "-", "—"}
+
+
+def interpretation_missing(ctx: Context) -> Outcome:
+    out = Outcome("interpretation_missing", evaluated=set(ctx.fresh))
+    specs = {cfg: ctx.rules(cfg)["checks"]["interpretation_missing"] for cfg in ctx.cfgs()}
+    ctx.table("_p_interp", "cfg INT PRIMARY KEY, days INT, since TEXT, pattern TEXT",
+              [(cfg, s["period_days"], str(s["since"]), s["title_pattern"]) for cfg, s in specs.items() if s["enabled"]])
+    policies = ctx.q("""
+        SELECT DISTINCT i.agency_id, i.id, i.url, i.title, i.doc_no, i.published, p.days, p.pattern
+        FROM items i JOIN _ag a ON a.id = i.agency_id JOIN _p_interp p ON p.cfg = a.cfg
+        JOIN listings l ON l.item_id = i.id JOIN columns c ON c.id = l.column_id AND c.type = 'policy'
+        WHERE i.removed_at IS NULL AND i.doc_no IS NOT NULL AND i.published >= p.since
+          AND julianday(:day) - julianday(i.published) > p.days
+        ORDER BY i.agency_id, i.published, i.url""", {"day": ctx.day})
+    interpretations: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row in ctx.q("""
+        SELECT DISTINCT i.agency_id, i.published, i.title || ' ' || COALESCE(v.text, '') AS words
+        FROM items i JOIN _ag a ON a.id = i.agency_id
+        LEFT JOIN item_versions v ON v.id = (SELECT MAX(x.id) FROM item_versions x WHERE x.item_id = i.id)
+        WHERE i.removed_at IS NULL AND i.published <= :day
+          AND (i.title LIKE '%解读%' OR i.title LIKE '%图解%'
+               OR EXISTS (SELECT 1 FROM listings l JOIN columns c ON c.id = l.column_id
+                          WHERE l.item_id = i.id AND c.type = 'interpretation'))""", {"day": ctx.day}):
+        interpretations[row["agency_id"]].append((row["published"] or "", row["words"]))
+    for row in policies:
+        if row["doc_no"].strip() in _NO_DOC_NO or not re.search(row["pattern"], row["title"]):
+            continue
+        names = _names(row["title"], row["doc_no"])
+        if any(any(name in words for name in names) for _, words in interpretations[row["agency_id"]]):
+            continue
+        spec = ctx.agency_rules(row["agency_id"])["checks"]["interpretation_missing"]
+        days = days_between(ctx.day, row["published"])
+        message = (f"政策文件「{row['title']}」（{row['doc_no']}，{row['published']} 发布）已 {days} 天，"
+                   f"未见解读材料（超过 {row['days']} 天；{short_cite(spec)}）")
+        out.findings.append(Finding(
+            row["agency_id"], "interpretation_missing", row["url"], spec["severity"], message,
+            rule_fields(ctx, spec, urls=[row["url"]], item_title=row["title"], item_url=row["url"],
+                        doc_no=row["doc_no"], published=row["published"], days_since=days,
+                        threshold_days=row["days"], searched_for=names),
+            spec["rule"], spec["citation"]))
+    return out
+
+
+def _names(title: str, doc_no: str) -> list[str]:
+    """What an interpretation of this document would name: its 文号, its 《》 titles, its own title."""
+    bare = _WRAPPER.sub("", title).strip("《》 ")
+    return list(dict.fromkeys([doc_no.strip(), *_BOOK_TITLE.findall(title), *([bare] if len(bare) >= 6 else [])]))
+
