@@ -194,6 +194,7 @@ CHECK_SCHEMAS = {
     "item_removed": _check(),
     "item_backdated": _check({"grace_days": nonneg_int, "grace_citation": text}),
     "privacy_leak": _check(),
+    "column_changed": _check(),
     "interpretation_missing": _check({"period_days": pos_int, "since": text, "title_pattern": text}),
     "slow_page": _check({"threshold_seconds": pos_number, "counting": COUNTING}),
     "publishing_quota": _check({"monthly_quota": optional(pos_int), "months": pos_int}),

@@ -231,10 +231,11 @@ def upsert_column(db: sqlite_utils.Database, column: dict) -> int:
     stamp = iso()
     with _write(db, one_statement=True):  # a read, then one write
         row = db.conn.execute(
-            "SELECT id FROM columns WHERE agency_id = ? AND url = ?", [column["agency_id"], column["url"]]
+            "SELECT id, name FROM columns WHERE agency_id = ? AND url = ?", [column["agency_id"], column["url"]]
         ).fetchone()
         if row:
-            _update(db, "columns", row[0], {**column, "last_seen": stamp})
+            renamed = {"previous_name": row[1], "renamed_at": stamp} if column["name"] != row[1] else {}
+            _update(db, "columns", row[0], {**column, **renamed, "last_seen": stamp})
             return row[0]
         return _insert(db, "columns", {**column, "discovered_at": stamp, "last_seen": stamp})
 
@@ -350,6 +351,14 @@ def removal_candidates(db: sqlite_utils.Database, agency_ids: list[str], since: 
     return db.execute(
         f"SELECT agency_id, url FROM items WHERE missing_since >= ? AND removed_at IS NULL "
         f"AND agency_id IN ({marks}) ORDER BY id", [since, *agency_ids]).fetchall()
+
+
+def unlinked_columns(db: sqlite_utils.Database, agency_ids: list[str], since: str) -> list[tuple[str, str]]:
+    """(agency id, URL) of known columns the crawl since ``since`` did not find linked any more."""
+    marks = ",".join("?" * len(agency_ids))
+    return db.execute(
+        f"SELECT agency_id, url FROM columns WHERE last_seen < ? AND explicit = 0 AND agency_id IN ({marks}) "
+        f"ORDER BY id", [since, *agency_ids]).fetchall()
 
 
 def upsert_links(db: sqlite_utils.Database, agency_id: str, page_url: str, links: list[tuple[str, str]]) -> None:

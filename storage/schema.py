@@ -386,7 +386,8 @@ def _v13_history(db: sqlite_utils.Database) -> None:
     kept), so that a finding names the exact capture it was judged on, not only the latest.
     ``walks``: each walk of a column in a crawl run, and how far it reached (the oldest date it
     listed, or the column's last page), so that an item that appears later than it claims can be told
-    from one the crawler had not reached yet. ``personal_data``: the resident ID and mobile numbers an
+    from one the crawler had not reached yet. ``columns.previous_name``/``renamed_at``: a rename.
+    ``personal_data``: the resident ID and mobile numbers an
     item's page or attachment published, masked (个人信息泄露)."""
     db["captures"].create(
         {"id": int, "agency_id": str, "url": str, "kind": str, "crawl_run_id": int, "captured_at": str,
@@ -402,6 +403,9 @@ def _v13_history(db: sqlite_utils.Database) -> None:
         pk="id", not_null={"column_id", "walked_at", "complete"}, foreign_keys=[("column_id", "columns", "id")],
     )
     db["walks"].create_index(["column_id", "walked_at"])
+    # A column renamed (same URL, another name): what it was called before, and when that changed.
+    db["columns"].add_column("previous_name", str)
+    db["columns"].add_column("renamed_at", str)
     # Personal numbers an item page or its attachment published, masked: the full number is never stored.
     db["personal_data"].create(
         {"id": int, "item_id": int, "kind": str, "masked": str, "found_in": str, "first_seen": str},

@@ -73,6 +73,7 @@ class AgencyState:
     columns: dict[str, ColumnState] = field(default_factory=dict)
     home_links: list[tuple[str, str]] = field(default_factory=list)
     pending: int = 0
+    portal_read: bool = False   # its column inventory of this run is whole
 
 
 class DisclosureSpider(scrapy.Spider):
@@ -207,6 +208,7 @@ class DisclosureSpider(scrapy.Spider):
 
     def read_portal(self, response, state, html):
         agency = state.agency
+        state.portal_read = True
         explicit = list(store_for(self.crawler).query(
             "SELECT name, url, type FROM columns WHERE agency_id = ? AND explicit = 1", [agency["id"]]))
         columns = explicit or [c.__dict__ for c in discover_columns(html, response.url, exclude={agency["homepage"]})]
@@ -381,6 +383,10 @@ class DisclosureSpider(scrapy.Spider):
         self.verified = True
         # After the writes still queued: this run's removal candidates are among them.
         candidates = writer_for(self.crawler).call(records.removal_candidates, list(self.states), self.started)
+        # Columns the portal no longer links: is each gone (404, redirected away) or only unlinked?
+        read = [agency_id for agency_id, state in self.states.items() if state.portal_read]
+        if read:
+            candidates += writer_for(self.crawler).call(records.unlinked_columns, read, self.started)
         for agency_id, url in candidates:
             request = self.check_link(self.states[agency_id], url, kind="verify")
             if request:

@@ -8,7 +8,7 @@ from typing import Callable
 
 from .availability import site_unreachable, slow_page
 from .base import Context, Finding, Outcome, prepare
-from .completeness import art20_category_missing, column_empty, mandatory_column_missing
+from .completeness import art20_category_missing, column_changed, column_empty, mandatory_column_missing
 from .freshness import column_stale, homepage_stale
 from .integrity import item_backdated
 from .links import broken_link, item_removed
@@ -21,7 +21,7 @@ from .volume import category_imbalance, publishing_quota
 CHECKS: tuple[Callable[[Context], Outcome], ...] = (
     site_unreachable, slow_page,
     homepage_stale, column_stale,
-    column_empty, mandatory_column_missing, art20_category_missing,
+    column_empty, mandatory_column_missing, art20_category_missing, column_changed,
     annual_report_missing, annual_report_late,
     report_balance, report_sections_missing, report_sum_mismatch, report_impossible_value, report_claim_mismatch,
     broken_link, item_removed, item_backdated, privacy_leak, interpretation_missing,

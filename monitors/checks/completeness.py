@@ -129,3 +129,68 @@ def art20_category_missing(ctx: Context) -> Outcome:
 def _may_back(ctx: Context, url: str, category: dict) -> bool:
     [(type_, name)] = ctx.q("SELECT type, name FROM _col WHERE url = ? LIMIT 1", [url]) or [(None, "")]
     return type_ in category["column_types"] or any(word in name for word in category["name_keywords"])
+
+
+def column_changed(ctx: Context) -> Outcome:
+    """栏目变更 (info): how the portal's column inventory changed between the agency's last two crawl
+    runs that read its portal: columns added, renamed (same URL, new name), moved (same name, new URL)
+    or gone (no longer linked, and the old address answers 404 / a soft 404 or redirects elsewhere).
+    A column only unlinked, its page still there, is not reported. Evidence: the two captures of the
+    portal page. A mandatory column that disappears is mandatory_column_missing's."""
+    out = Outcome("column_changed", evaluated=set(ctx.fresh))
+    pairs = ctx.q("""
+        SELECT a.id AS agency_id, a.cfg, a.portal, r2.id AS run2, r2.started_at AS start2,
+               r1.id AS run1, r1.started_at AS start1
+        FROM _ag a JOIN crawl_runs r2 ON r2.id = a.latest_run
+        JOIN crawl_runs r1 ON r1.id = (SELECT MAX(o.run_id) FROM _obs o WHERE o.agency_id = a.id
+                                       AND o.run_id < a.latest_run AND o.portal_read)
+        WHERE a.fresh""")
+    for pair in pairs:
+        spec = ctx.agency_rules(pair["agency_id"])["checks"]["column_changed"]
+        if not spec["enabled"]:
+            continue
+        columns = ctx.q("""
+            SELECT c.id, c.name, c.url, c.type, c.previous_name, c.renamed_at, c.discovered_at, c.last_seen,
+                   (SELECT f.verdict FROM fetches f WHERE f.crawl_run_id = :run2 AND f.url = c.url
+                    AND f.kind = 'verify' ORDER BY f.id DESC LIMIT 1) AS verdict,
+                   (SELECT f.url FROM fetches f WHERE f.crawl_run_id = :run2 AND f.redirected_from = c.url
+                    AND f.kind = 'verify' ORDER BY f.id DESC LIMIT 1) AS redirected_to
+            FROM columns c WHERE c.agency_id = :agency AND c.explicit = 0
+              AND (c.discovered_at >= :start2 OR c.renamed_at >= :start2
+                   OR (c.last_seen >= :start1 AND c.last_seen < :start2))
+            ORDER BY c.id""", {**pair, "agency": pair["agency_id"]})
+        added = {c["name"]: c for c in columns if c["discovered_at"] >= pair["start2"]}
+        captures = _portal_captures(ctx, pair)
+        for column in columns:
+            if column["discovered_at"] >= pair["start2"]:
+                continue   # reported with what it replaced (moved) or below (added)
+            if column["renamed_at"] and column["renamed_at"] >= pair["start2"]:
+                change = ("renamed", f"栏目「{column['previous_name']}」更名为「{column['name']}」（地址未变）")
+            elif column["name"] in added:
+                new = added.pop(column["name"])
+                change = ("moved", f"栏目「{column['name']}」地址由 {column['url']} 变为 {new['url']}")
+            elif column["verdict"] in ("not_found", "soft_404") or (
+                    column["redirected_to"] and column["redirected_to"] != column["url"]):
+                how = "已跳转至其他页面" if column["redirected_to"] else "原地址已不存在"
+                change = ("gone", f"栏目「{column['name']}」已从专栏撤下（{how}）")
+            else:
+                continue   # only unlinked: its page is still there
+            out.findings.append(_change(ctx, spec, pair, column, *change, captures))
+        for column in added.values():
+            out.findings.append(_change(ctx, spec, pair, column, "added", f"新增栏目「{column['name']}」", captures))
+    return out
+
+
+def _portal_captures(ctx: Context, pair) -> list[dict]:
+    return [dict(row) for row in ctx.q("""
+        SELECT crawl_run_id, id AS capture_id, content_hash AS sha256, captured_at FROM captures
+        WHERE url = :portal AND crawl_run_id IN (:run1, :run2) ORDER BY id""", dict(pair))]
+
+
+def _change(ctx: Context, spec: dict, pair, column, kind: str, what: str, captures: list[dict]) -> Finding:
+    message = f"{what}（{pair['start1'][:10]} 与 {pair['start2'][:10]} 两次抓取的专栏页对比）"
+    return Finding(pair["agency_id"], "column_changed", column["url"], spec["severity"], message,
+                   rule_fields(ctx, spec, urls=[column["url"], pair["portal"]], change=kind, column=column["name"],
+                               column_type=column["type"], previous_name=column["previous_name"] if kind == "renamed" else None,
+                               compared_runs=[pair["run1"], pair["run2"]], portal_captures=captures),
+                   spec["rule"], spec["citation"])
