@@ -35,6 +35,7 @@ from core.vocabulary import SEVERITIES, SEVERITY_RANK
 from . import findings as lifecycle
 from . import rulebook as rulebook_module
 from .checks import CHECKS, Context, prepare
+from .checks.base import attach_captures
 from .scoring import write_scorecards
 
 LOCK_ATTEMPTS = 3       # each waits up to busy_timeout (storage.connect: 30 s) for the write lock
@@ -67,6 +68,7 @@ def run_checks(db, as_of: dt.date | str, agency_ids: list[str] | None = None,
                 outcomes.append(check(ctx))
                 timings[check.__name__] = round(time.perf_counter() - mark, 3)
             blocked = _robots_blocked(ctx)
+            attach_captures(ctx, outcomes)
         return ctx, outcomes, blocked
 
     ctx, outcomes, blocked = _retrying(read)

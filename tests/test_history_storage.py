@@ -4,13 +4,14 @@ page answered 304), and every walk of a column with how far it reached."""
 from __future__ import annotations
 
 import hashlib
+import json
 
 import pytest
 from werkzeug import Response
 
 import storage
 
-from .conftest import crawl, import_registry
+from .conftest import crawl, import_registry, run_gkwatch
 
 HEAD = '<html><head><meta charset="utf-8"><title>{title}</title></head><body>'
 PORTAL = HEAD.format(title="政府信息公开") + '<div class="xxgk-menu"><a href="/xxgk/tzgg/">通知公告</a></div></body></html>'
@@ -67,3 +68,20 @@ def test_every_capture_and_walk_is_kept(site, tmp_path):
                           "JOIN columns c ON c.id = w.column_id WHERE c.url = ? ORDER BY w.id", [column]))
     assert walks == [{"crawl_run_id": 1, "items": 2, "oldest": "2026-10-20", "complete": 1},
                      {"crawl_run_id": 2, "items": 2, "oldest": "2026-10-20", "complete": 1}]
+
+
+def test_a_finding_names_the_capture_it_was_judged_on(site, tmp_path):
+    db_path = tmp_path / "gkwatch.db"
+    import_registry(tmp_path, [{"id": "qingchuan-swj", "name": "青川市商务局", "level": "市", "kind": "部门",
+                                "region_code": "340499", "homepage": site.url_for("/"),
+                                "portal": site.url_for("/xxgk/")}], db_path)
+    assert crawl(db_path).returncode == 0
+    report = json.loads(run_gkwatch("check", "--db", db_path, "--as-of", "2027-06-01", "--json").stdout)
+    column = site.url_for("/xxgk/tzgg/")
+    stale, = [f for f in report["findings"] if f["check"] == "column_stale"]
+    db = storage.connect(db_path)
+    capture = next(db.query("SELECT id, content_hash, captured_at FROM captures WHERE url = ?", [column]))
+    evidence = json.loads(next(db.query("SELECT evidence FROM findings WHERE check_name = 'column_stale'"))["evidence"])
+    assert evidence["captures"] == [{"url": column, "capture_id": capture["id"], "sha256": capture["content_hash"],
+                                     "captured_at": capture["captured_at"]}]
+    assert stale["subject"] == column

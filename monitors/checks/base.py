@@ -333,3 +333,23 @@ def short_cite(node: dict) -> str:
     if match:
         return match.group(1)
     return citation.split("：")[0].split("「")[0][:40]
+
+
+def attach_captures(ctx: Context, outcomes: list[Outcome]) -> None:
+    """Each finding's evidence names the archived captures it was judged on: for every page it rests
+    on (``urls``, else its subject), the latest capture up to the agency's latest crawl run, by id and
+    SHA-256 (table ``captures``; ``gkwatch serve`` replays them)."""
+    wanted = {(f.agency_id, url) for o in outcomes for f in o.findings for url in f.evidence.get("urls") or [f.subject]}
+    ctx.table("_wanted", "agency_id TEXT, url TEXT, PRIMARY KEY (agency_id, url)", sorted(wanted))
+    found = {(r["agency_id"], r["url"]): {"url": r["url"], "capture_id": r["id"], "sha256": r["content_hash"],
+                                          "captured_at": r["captured_at"]}
+             for r in ctx.q("""
+        SELECT w.agency_id, w.url, c.id, c.content_hash, c.captured_at FROM _wanted w JOIN _ag a ON a.id = w.agency_id
+        JOIN captures c ON c.id = (SELECT MAX(x.id) FROM captures x WHERE x.url = w.url
+                                   AND (x.crawl_run_id IS NULL OR x.crawl_run_id <= a.latest_run))""")}
+    for outcome in outcomes:
+        for f in outcome.findings:
+            captures = [found[(f.agency_id, url)] for url in f.evidence.get("urls") or [f.subject]
+                        if (f.agency_id, url) in found]
+            if captures:
+                f.evidence["captures"] = captures
