@@ -10,7 +10,7 @@ from storage import records
 from .checkdb import AS_OF, check, clean_site, finding, found, new_db
 
 NOTICES = "/xxgk/fdzdgknr/tzgg/"
-ID_MASKED, MOBILE_MASKED = "3401**********0027", "138****5678"
+ID_MASKED, MOBILE_MASKED = "3401**********0024", "138****5678"
 
 
 def detail(privacy: list[dict]) -> dict:
