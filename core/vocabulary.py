@@ -56,6 +56,7 @@ CHECKS: dict[str, Label] = {
     "privacy_leak": Label("个人信息泄露", "personal information disclosed"),
     "interpretation_missing": Label("政策文件未解读", "policy document without interpretation"),
     "column_changed": Label("栏目变更", "column changed"),
+    "message_unanswered": Label("留言超期未回复", "public message unanswered"),
     "publishing_quota": Label("月度公开数量不足", "monthly quota not met"),
     "category_imbalance": Label("发布不均衡", "publishing imbalance"),
 }

@@ -25,6 +25,14 @@ class ListingRecord:
 
 
 @dataclass
+class MessagesRecord:
+    """The messages one page of a message board (互动交流) lists (``extract.messages``, as JSON)."""
+    agency_id: str
+    column_url: str
+    messages: list[dict]
+
+
+@dataclass
 class DetailRecord:
     agency_id: str
     url: str

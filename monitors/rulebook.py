@@ -195,6 +195,7 @@ CHECK_SCHEMAS = {
     "item_backdated": _check({"grace_days": nonneg_int, "grace_citation": text}),
     "privacy_leak": _check(),
     "column_changed": _check(),
+    "message_unanswered": _check({"threshold_days": pos_int, "period_days": pos_int}),
     "interpretation_missing": _check({"period_days": pos_int, "since": text, "title_pattern": text}),
     "slow_page": _check({"threshold_seconds": pos_number, "counting": COUNTING}),
     "publishing_quota": _check({"monthly_quota": optional(pos_int), "months": pos_int}),

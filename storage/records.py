@@ -361,6 +361,18 @@ def unlinked_columns(db: sqlite_utils.Database, agency_ids: list[str], since: st
         f"ORDER BY id", [since, *agency_ids]).fetchall()
 
 
+def upsert_messages(db: sqlite_utils.Database, agency_id: str, column_id: int | None, messages: list[dict]) -> None:
+    """A board page's messages: new ones inserted, known ones given the board's latest state."""
+    stamp = iso()
+    with _write(db):
+        db.conn.executemany(
+            "INSERT INTO messages (agency_id, column_id, url, title, asked, replied, state, first_seen, last_seen) "
+            "VALUES (:agency_id, :column_id, :url, :title, :asked, :replied, :state, :stamp, :stamp) "
+            "ON CONFLICT (agency_id, url) DO UPDATE SET title = excluded.title, asked = excluded.asked, "
+            "replied = COALESCE(excluded.replied, messages.replied), state = excluded.state, last_seen = excluded.last_seen",
+            [{**m, "agency_id": agency_id, "column_id": column_id, "stamp": stamp} for m in messages])
+
+
 def upsert_links(db: sqlite_utils.Database, agency_id: str, page_url: str, links: list[tuple[str, str]]) -> None:
     stamp = iso()
     with _write(db):

@@ -387,6 +387,7 @@ def _v13_history(db: sqlite_utils.Database) -> None:
     ``walks``: each walk of a column in a crawl run, and how far it reached (the oldest date it
     listed, or the column's last page), so that an item that appears later than it claims can be told
     from one the crawler had not reached yet. ``columns.previous_name``/``renamed_at``: a rename.
+    ``messages``: what message boards (互动交流) show of each message: asked, answered, state.
     ``personal_data``: the resident ID and mobile numbers an
     item's page or attachment published, masked (个人信息泄露)."""
     db["captures"].create(
@@ -406,6 +407,13 @@ def _v13_history(db: sqlite_utils.Database) -> None:
     # A column renamed (same URL, another name): what it was called before, and when that changed.
     db["columns"].add_column("previous_name", str)
     db["columns"].add_column("renamed_at", str)
+    # Messages on the agencies' boards (互动交流): when asked, when answered, and the state the board shows.
+    db["messages"].create(
+        {"id": int, "agency_id": str, "column_id": int, "url": str, "title": str, "asked": str, "replied": str,
+         "state": str, "first_seen": str, "last_seen": str},
+        pk="id", not_null={"agency_id", "url", "state"}, foreign_keys=[("agency_id", "agencies", "id")],
+    )
+    db["messages"].create_index(["agency_id", "url"], unique=True)
     # Personal numbers an item page or its attachment published, masked: the full number is never stored.
     db["personal_data"].create(
         {"id": int, "item_id": int, "kind": str, "masked": str, "found_in": str, "first_seen": str},

@@ -26,11 +26,13 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from core.clock import iso, now
 from core.vocabulary import GONE_VERDICTS
 from crawlers.crawl_database import run_id_for, store_for, writer_for
-from crawlers.items import ColumnDoneRecord, ColumnRecord, DetailRecord, ListingRecord, PageRecord, ReportRecord
+from crawlers.items import (ColumnDoneRecord, ColumnRecord, DetailRecord, ListingRecord, MessagesRecord, PageRecord,
+                            ReportRecord)
 from crawlers.middlewares import PROBE_KIND, PageNotRead
 from crawlers.offload import Offload, detail_data, report_data
 from crawlers.render import render_meta
 from extract import decode_html, extract_json_list, extract_links, extract_list, report_requests
+from extract.messages import extract_messages
 from extract.discovery import discover_columns, preview_blocks, under
 from extract.page_state import says_empty
 from storage import records
@@ -273,6 +275,10 @@ class DisclosureSpider(scrapy.Spider):
             yield ColumnDoneRecord(state.agency["id"], column.url, column.seen, column.oldest, complete=False,
                                    crawl_run_id=run_id_for(self.crawler))
             return
+        if column.type == "interaction":   # a message board: when each message was asked and answered
+            messages = extract_messages(html, response.url)
+            if messages:
+                yield MessagesRecord(state.agency["id"], column.url, [m.to_json() for m in messages])
         any_new = self._any_new(state, items)
         yield from self.take_items(state, column, items, meta)
         endpoint = _paged(meta.get("data_urls")) if meta["page_no"] == 1 and items else None

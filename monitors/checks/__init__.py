@@ -15,7 +15,7 @@ from .links import broken_link, item_removed
 from .privacy import privacy_leak
 from .reports import (annual_report_late, annual_report_missing, report_balance, report_claim_mismatch,
                       report_impossible_value, report_sections_missing, report_sum_mismatch)
-from .response import interpretation_missing
+from .response import interpretation_missing, message_unanswered
 from .volume import category_imbalance, publishing_quota
 
 CHECKS: tuple[Callable[[Context], Outcome], ...] = (
@@ -24,7 +24,7 @@ CHECKS: tuple[Callable[[Context], Outcome], ...] = (
     column_empty, mandatory_column_missing, art20_category_missing, column_changed,
     annual_report_missing, annual_report_late,
     report_balance, report_sections_missing, report_sum_mismatch, report_impossible_value, report_claim_mismatch,
-    broken_link, item_removed, item_backdated, privacy_leak, interpretation_missing,
+    broken_link, item_removed, item_backdated, privacy_leak, interpretation_missing, message_unanswered,
     publishing_quota, category_imbalance,
 )
 

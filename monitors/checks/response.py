@@ -1,4 +1,5 @@
-"""Response: 解读回应 — policy documents and their interpretations.
+"""Response: 解读回应 and 互动回应 — policy documents and their interpretations, and public messages
+and their replies (``message_unanswered``, below).
 
 ``interpretation_missing`` (政策文件未解读): a policy document — an item listed in a 政策文件 column,
 with a 文号, whose title names a policy instrument (办法, 规定, 意见, 方案 … or a 《》 title) — for which
@@ -66,3 +67,39 @@ def _names(title: str, doc_no: str) -> list[str]:
     bare = _WRAPPER.sub("", title).strip("《》 ")
     return list(dict.fromkeys([doc_no.strip(), *_BOOK_TITLE.findall(title), *([bare] if len(bare) >= 6 else [])]))
 
+
+
+def message_unanswered(ctx: Context) -> Outcome:
+    """互动回应差 (国办秘函〔2019〕19号): a message on a board, asked within ``period_days`` (1 year)
+    before as_of, that the board shows unanswered ``threshold_days`` (3 months) after it was asked,
+    or answered only later than that. A message the board says nothing about (no state, no reply
+    date) is no evidence; a board not read in the latest crawl keeps its findings as they were."""
+    out = Outcome("message_unanswered", evaluated=set(ctx.fresh), unsettled=ctx.unread_columns())
+    specs = {cfg: ctx.rules(cfg)["checks"]["message_unanswered"] for cfg in ctx.cfgs()}
+    ctx.table("_p_messages", "cfg INT PRIMARY KEY, days INT, period INT",
+              [(cfg, s["threshold_days"], s["period_days"]) for cfg, s in specs.items() if s["enabled"]])
+    rows = ctx.q("""
+        SELECT m.agency_id, m.url, m.title, m.asked, m.replied, m.state, c.name AS board, c.url AS board_url,
+               p.days AS threshold,
+               CAST(julianday(COALESCE(m.replied, :day)) - julianday(m.asked) AS INTEGER) AS waited
+        FROM messages m JOIN _ag a ON a.id = m.agency_id JOIN _p_messages p ON p.cfg = a.cfg
+        JOIN _col c ON c.id = m.column_id AND c.current AND c.ok
+        WHERE m.asked IS NOT NULL AND m.asked <= :day AND julianday(:day) - julianday(m.asked) <= p.period
+          AND ((m.state = 'unanswered' AND julianday(:day) - julianday(m.asked) > p.days)
+               OR (m.replied IS NOT NULL AND julianday(m.replied) - julianday(m.asked) > p.days))
+        ORDER BY m.agency_id, m.asked, m.url""", {"day": ctx.day})
+    for row in rows:
+        spec = ctx.agency_rules(row["agency_id"])["checks"]["message_unanswered"]
+        if row["replied"]:
+            what = f"{row['replied']} 才回复，历时 {row['waited']} 天"
+        else:
+            what = f"至今未回复，已 {row['waited']} 天"
+        message = (f"「{row['board']}」的留言「{row['title']}」（{row['asked']}）{what}，"
+                   f"超过 {row['threshold']} 天（3个月）未回应（{short_cite(spec)}）")
+        out.findings.append(Finding(
+            row["agency_id"], "message_unanswered", row["url"], spec["severity"], message,
+            rule_fields(ctx, spec, urls=[row["board_url"], row["url"]], board=row["board"], message_title=row["title"],
+                        asked=row["asked"], replied=row["replied"], days_waited=row["waited"],
+                        threshold_days=row["threshold"]),
+            spec["rule"], spec["citation"]))
+    return out
