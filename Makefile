@@ -38,15 +38,16 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 	$(COMPILE)
 	touch $@ $(VENV)/.installed
 
-# Debian's Chromium (Playwright cannot download its own browser here) and a CJK font for screenshots.
+# Debian's Chromium (Playwright cannot download its own browser here), a CJK font for screenshots and
+# PDF reports, poppler-utils (pdftotext: the tests read the PDF reports) and antiword (.doc attachments).
 system-deps:
-	@if [ -x $(CHROMIUM) ] && [ -f $(CJK_FONT) ]; then exit 0; fi; \
+	@if [ -x $(CHROMIUM) ] && [ -f $(CJK_FONT) ] && command -v pdftotext >/dev/null && command -v antiword >/dev/null; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "安装 installing chromium fonts-wqy-microhei (apt-get)"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+		echo "安装 installing chromium fonts-wqy-microhei poppler-utils antiword (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei poppler-utils antiword >/dev/null; \
 	else \
-		echo "缺少 Chromium 或中文字体: 请以 root 运行 'apt-get install chromium fonts-wqy-microhei'"; \
-		echo "(missing Chromium or a CJK font: install Debian packages chromium and fonts-wqy-microhei)"; \
+		echo "缺少 Chromium、中文字体、pdftotext 或 antiword: 请以 root 运行 'apt-get install chromium fonts-wqy-microhei poppler-utils antiword'"; \
+		echo "(missing Chromium, a CJK font, pdftotext or antiword: install Debian packages chromium fonts-wqy-microhei poppler-utils antiword)"; \
 		exit 1; \
 	fi
 
