@@ -21,10 +21,11 @@ from .volume import category_imbalance, publishing_quota
 CHECKS: tuple[Callable[[Context], Outcome], ...] = (
     site_unreachable, slow_page,
     homepage_stale, column_stale,
-    column_empty, mandatory_column_missing, art20_category_missing, column_changed,
+    column_empty, mandatory_column_missing, art20_category_missing,
     annual_report_missing, annual_report_late,
     report_balance, report_sections_missing, report_sum_mismatch, report_impossible_value, report_claim_mismatch,
-    broken_link, item_removed, item_backdated, privacy_leak, interpretation_missing, message_unanswered,
+    broken_link, item_removed, item_backdated, privacy_leak, interpretation_missing, column_changed,
+    message_unanswered,
     publishing_quota, category_imbalance,
 )
 
