@@ -29,18 +29,25 @@ def _synonyms() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda pair: -len(pair[0]))
 
 
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    """Whole names and their type: every synonym, and the `exact` words matched only whole."""
+    names = {normalise(s): t for t, spec in column_types().items() for s in spec.get("exact", [])}
+    return {**names, **dict(_synonyms())}
+
+
 def normalise(name: str) -> str:
     return _NOISE.sub("", name or "")
 
 
+@lru_cache(maxsize=8192)
 def classify(name: str) -> str:
     """Canonical type of a column name as shown on a site; ``other`` when nothing matches."""
     key = normalise(name)
     if not key:
         return OTHER
-    for synonym, type_ in _synonyms():
-        if key == synonym:
-            return type_
+    if key in _names():
+        return _names()[key]
     for synonym, type_ in _synonyms():
         if synonym in key:
             return type_

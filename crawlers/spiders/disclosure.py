@@ -213,7 +213,7 @@ class DisclosureSpider(scrapy.Spider):
         state.portal_read = True
         explicit = list(store_for(self.crawler).query(
             "SELECT name, url, type FROM columns WHERE agency_id = ? AND explicit = 1", [agency["id"]]))
-        columns = explicit or [c.__dict__ for c in discover_columns(html, response.url, exclude={agency["homepage"]})]
+        columns = explicit or [c.__dict__ for c in _site_columns(html, response.url, {agency["homepage"], response.url})]
         page = extract_list(html, response.url)
         links = self.links_of(html, response.url)
         yield PageRecord(agency["id"], response.url, _latest(page.items), links)
@@ -249,7 +249,7 @@ class DisclosureSpider(scrapy.Spider):
         if meta["page_no"] == 1:
             agency = state.agency
             yield self.record_column(state, column, "render" if response.meta.get("playwright") else None)
-            links = discover_columns(html, response.url, exclude={agency["homepage"], agency["portal"], column.url})
+            links = _site_columns(html, response.url, {agency["homepage"], agency["portal"], column.url})
             column_urls = set(state.columns) | {link.url for link in links} | {agency["homepage"], agency["portal"]}
             # A container column (法定主动公开内容) lists its sub-columns, maybe with their latest
             # items: those items are listed again, and counted, in their own columns.
@@ -299,7 +299,9 @@ class DisclosureSpider(scrapy.Spider):
             ancestors.add(parent)
             parent = state.columns[parent].parent if parent in state.columns else None
         for link in links:
-            child = under(link.url, column.url) or (container and not link.in_chrome)
+            # Where the page's own menu nests a link, that decides; else its path or the page's kind.
+            child = (link.parent_url == column.url if link.parent_url
+                     else under(link.url, column.url) or (container and not link.in_chrome))
             parent_url = column.url if child else None if link.in_chrome else column.parent
             known = state.columns.get(link.url)
             if known is None:
@@ -470,6 +472,13 @@ def _content_type(response) -> str | None:
 def _html(response) -> str:
     text, _ = decode_html(response.body, _content_type(response))
     return text
+
+
+def _site_columns(html: str, url: str, exclude: set[str]) -> list:
+    """The columns a page links to on its own host (a column on a provincial platform is another
+    site's to crawl), the agency's homepage and portal and the page itself left out."""
+    host = urlsplit(url).netloc
+    return [c for c in discover_columns(html, url, exclude=exclude) if urlsplit(c.url).netloc == host]
 
 
 def _latest(items) -> str | None:

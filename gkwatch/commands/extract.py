@@ -13,7 +13,7 @@ from ..plumbing import Failed, UserError, command, config_of
 
 
 @command("extract")
-@click.argument("kind", type=click.Choice(["list", "detail", "report"]))
+@click.argument("kind", type=click.Choice(["list", "detail", "report", "columns"]))
 @click.argument("source", metavar="FILE_OR_URL")
 @click.option("--url", "base_url", metavar="BASE", help="页面原网址, 用于解析相对链接 (the page's URL, to resolve relative links)")
 @click.option("--encoding", metavar="ENC", help="强制编码 (force an encoding, e.g. gbk)")
@@ -26,9 +26,15 @@ def extract(ctx, kind, source, base_url, encoding):
     detail → {"title", "published", "source", "publisher", "index_no", "doc_no", "attachments", "text"}
     report → {"year", "agency", "published", "format", "sections", "tables", "figures", "problems"}
              (problems: what could not be read, then what the checks judge wrong in the tables)
+    columns → {"columns": [{"name", "url", "type", "parent"}]}: the page's 政务公开 columns in
+             page order, each once: its disclosure navigation (the menu with 指南/制度/法定主动公开
+             内容/年报, on other hosts too) as a tree, parent = the name of the column it is
+             nested under or null, type = a column type of core/column_types.yaml; site-wide
+             navigation, other agencies' sites, documents and pagers left out
     A FILE is read as bytes and decoded like the crawler does. Exit 4 when a URL cannot be fetched.
     """
     from extract import decode_html, extract_detail, extract_list
+    from extract.discovery import page_columns
 
     body, content_type, url = _read_source(source, config_of(ctx))
     base_url = base_url or url
@@ -41,6 +47,9 @@ def extract(ctx, kind, source, base_url, encoding):
         click.echo(json.dumps(report, ensure_ascii=False, indent=1))
         return
     html = body.decode(encoding, errors="replace") if encoding else decode_html(body, content_type)[0]
+    if kind == "columns":
+        click.echo(json.dumps({"columns": page_columns(html, base_url)}, ensure_ascii=False, indent=1))
+        return
     result = extract_list(html, base_url) if kind == "list" else extract_detail(html, base_url)
     click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
 
