@@ -14,6 +14,7 @@ class ColumnRecord:
     parent_url: str | None = None
     js: str = "none"
     explicit: bool = False
+    crawl_run_id: int | None = None
 
 
 @dataclass

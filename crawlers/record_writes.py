@@ -21,7 +21,7 @@ def store_record(db, item) -> None:
         _column_ids[(item.agency_id, item.url)] = records.upsert_column(db, {
             "agency_id": item.agency_id, "url": item.url, "name": item.name, "type": item.type,
             "parent_id": parent, "js": item.js, "explicit": int(item.explicit),
-        })
+        }, item.crawl_run_id)
     elif isinstance(item, ListingRecord):
         column_id = _column_ids.get((item.agency_id, item.column_url))
         for url, title, published in item.items:

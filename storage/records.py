@@ -226,18 +226,22 @@ def record_verdict(db: sqlite_utils.Database, change: dict) -> None:
             " WHERE crawl_run_id = :crawl_run_id AND url = :url AND verdict = 'read')", change)
 
 
-def upsert_column(db: sqlite_utils.Database, column: dict) -> int:
-    """Insert or refresh a column; returns its id. The first discovery time is kept."""
+def upsert_column(db: sqlite_utils.Database, column: dict, crawl_run_id: int | None = None) -> int:
+    """Insert or refresh a column seen by crawl run ``crawl_run_id``; returns its id. The first
+    discovery (time and run) is kept, a rename remembered; a record that names no parent keeps the one
+    stored (its parent's page may not have been read yet in this run)."""
     stamp = iso()
     with _write(db, one_statement=True):  # a read, then one write
         row = db.conn.execute(
             "SELECT id, name FROM columns WHERE agency_id = ? AND url = ?", [column["agency_id"], column["url"]]
         ).fetchone()
         if row:
-            renamed = {"previous_name": row[1], "renamed_at": stamp} if column["name"] != row[1] else {}
-            _update(db, "columns", row[0], {**column, **renamed, "last_seen": stamp})
+            renamed = {"previous_name": row[1], "renamed_run": crawl_run_id} if column["name"] != row[1] else {}
+            kept = {k: v for k, v in column.items() if k != "parent_id" or v is not None}
+            _update(db, "columns", row[0], {**kept, **renamed, "last_seen": stamp, "last_run": crawl_run_id})
             return row[0]
-        return _insert(db, "columns", {**column, "discovered_at": stamp, "last_seen": stamp})
+        return _insert(db, "columns", {**column, "discovered_at": stamp, "last_seen": stamp,
+                                       "first_run": crawl_run_id, "last_run": crawl_run_id})
 
 
 def known_item_urls(db: sqlite_utils.Database, agency_id: str) -> dict[str, bool]:
@@ -353,12 +357,12 @@ def removal_candidates(db: sqlite_utils.Database, agency_ids: list[str], since: 
         f"AND agency_id IN ({marks}) ORDER BY id", [since, *agency_ids]).fetchall()
 
 
-def unlinked_columns(db: sqlite_utils.Database, agency_ids: list[str], since: str) -> list[tuple[str, str]]:
-    """(agency id, URL) of known columns the crawl since ``since`` did not find linked any more."""
+def unlinked_columns(db: sqlite_utils.Database, agency_ids: list[str], crawl_run_id: int) -> list[tuple[str, str]]:
+    """(agency id, URL) of known columns crawl run ``crawl_run_id`` did not find linked any more."""
     marks = ",".join("?" * len(agency_ids))
     return db.execute(
-        f"SELECT agency_id, url FROM columns WHERE last_seen < ? AND explicit = 0 AND agency_id IN ({marks}) "
-        f"ORDER BY id", [since, *agency_ids]).fetchall()
+        f"SELECT agency_id, url FROM columns WHERE COALESCE(last_run, 0) < ? AND explicit = 0 "
+        f"AND agency_id IN ({marks}) ORDER BY id", [crawl_run_id, *agency_ids]).fetchall()
 
 
 def upsert_messages(db: sqlite_utils.Database, agency_id: str, column_id: int | None, messages: list[dict]) -> None:

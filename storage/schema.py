@@ -386,7 +386,7 @@ def _v13_history(db: sqlite_utils.Database) -> None:
     kept), so that a finding names the exact capture it was judged on, not only the latest.
     ``walks``: each walk of a column in a crawl run, and how far it reached (the oldest date it
     listed, or the column's last page), so that an item that appears later than it claims can be told
-    from one the crawler had not reached yet. ``columns.previous_name``/``renamed_at``: a rename.
+    from one the crawler had not reached yet. ``columns.first_run``/``last_run``/``previous_name``/``renamed_run``: when a column came, went, was renamed.
     ``messages``: what message boards (互动交流) show of each message: asked, answered, state.
     ``personal_data``: the resident ID and mobile numbers an
     item's page or attachment published, masked (个人信息泄露)."""
@@ -404,9 +404,10 @@ def _v13_history(db: sqlite_utils.Database) -> None:
         pk="id", not_null={"column_id", "walked_at", "complete"}, foreign_keys=[("column_id", "columns", "id")],
     )
     db["walks"].create_index(["column_id", "walked_at"])
-    # A column renamed (same URL, another name): what it was called before, and when that changed.
-    db["columns"].add_column("previous_name", str)
-    db["columns"].add_column("renamed_at", str)
+    # The crawl runs that first and last found a column, and a rename (same URL, another name): what
+    # it was called before, and the run that saw the new name.
+    for name, kind in (("first_run", int), ("last_run", int), ("previous_name", str), ("renamed_run", int)):
+        db["columns"].add_column(name, kind)
     # Messages on the agencies' boards (互动交流): when asked, when answered, and the state the board shows.
     db["messages"].create(
         {"id": int, "agency_id": str, "column_id": int, "url": str, "title": str, "asked": str, "replied": str,

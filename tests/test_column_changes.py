@@ -11,7 +11,7 @@ from werkzeug import Response
 from .conftest import crawl, import_registry, run_gkwatch
 
 HEAD = '<html><head><meta charset="utf-8"><title>{title}</title></head><body>'
-LIST = HEAD + '<ul class="list"><li><a href="{path}t1.html">{title}的第一条信息</a><span>2026-11-02</span></li></ul></body></html>'
+LIST = HEAD + '<ul class="list"><li><a href="{path}202611/t20261102_{n}.html">{title}的第一条信息</a><span>2026-11-02</span></li></ul></body></html>'
 DETAIL = ('<html><head><meta charset="utf-8"><meta name="ArticleTitle" content="{title}">'
           '<meta name="PubDate" content="2026-11-02 09:00"></head><body><h1>{title}</h1><p>正文。</p></body></html>')
 BEFORE = [("通知公告", "/xxgk/tzgg/"), ("工作动态", "/xxgk/gzdt/"), ("规划计划", "/xxgk/ghjh/"),
@@ -24,6 +24,7 @@ AFTER = [("通知公示", "/xxgk/tzgg/"), ("工作动态", "/xxgk/gzdt2/"), ("�
 def site(threaded_server):
     state = {"menu": BEFORE}
     pages = {path: name for name, path in BEFORE + AFTER}
+    number = {path: 1000 + k for k, path in enumerate(pages)}
 
     def html(body, status=200):
         return Response(body, status=status, content_type="text/html; charset=utf-8")
@@ -36,14 +37,15 @@ def site(threaded_server):
         path = request.path
         if path == "/xxgk/ghjh/" and state["menu"] is AFTER:
             return html("<html><body>404 Not Found</body></html>", status=404)
-        return html(LIST.format(title=pages[path], path=path))
+        return html(LIST.format(title=pages[path], path=path, n=number[path]))
 
     threaded_server.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
     threaded_server.expect_request("/").respond_with_response(html(HEAD.format(title="首页") + "</body></html>"))
     threaded_server.expect_request("/xxgk/").respond_with_handler(portal)
     for path in pages:
         threaded_server.expect_request(path).respond_with_handler(column)
-        threaded_server.expect_request(path + "t1.html").respond_with_response(html(DETAIL.format(title=pages[path])))
+        threaded_server.expect_request(f"{path}202611/t20261102_{number[path]}.html").respond_with_response(
+            html(DETAIL.format(title=pages[path])))
     threaded_server.state = state
     return threaded_server
 

@@ -237,7 +237,7 @@ class DisclosureSpider(scrapy.Spider):
     def record_column(self, state, column: ColumnState, js: str | None = None) -> ColumnRecord:
         column.recorded, column.js = True, js or column.js
         return ColumnRecord(state.agency["id"], column.url, column.name, column.type, column.parent,
-                            js=column.js, explicit=column.explicit)
+                            js=column.js, explicit=column.explicit, crawl_run_id=run_id_for(self.crawler))
 
     def parse_column(self, response):
         state = self.arrived(response)
@@ -394,7 +394,7 @@ class DisclosureSpider(scrapy.Spider):
         # Columns the portal no longer links: is each gone (404, redirected away) or only unlinked?
         read = [agency_id for agency_id, state in self.states.items() if state.portal_read]
         if read:
-            candidates += writer_for(self.crawler).call(records.unlinked_columns, read, self.started)
+            candidates += writer_for(self.crawler).call(records.unlinked_columns, read, run_id_for(self.crawler))
         for agency_id, url in candidates:
             request = self.check_link(self.states[agency_id], url, kind="verify")
             if request:

@@ -133,7 +133,8 @@ def _may_back(ctx: Context, url: str, category: dict) -> bool:
 
 def column_changed(ctx: Context) -> Outcome:
     """栏目变更 (info): how the portal's column inventory changed between the agency's last two crawl
-    runs that read its portal: columns added, renamed (same URL, new name), moved (same name, new URL)
+    runs that read its portal (``columns.first_run``, ``last_run``, ``renamed_run``): columns added,
+    renamed (same URL, new name), moved (same name, new URL)
     or gone (no longer linked, and the old address answers 404 / a soft 404 or redirects elsewhere).
     A column only unlinked, its page still there, is not reported. Evidence: the two captures of the
     portal page. A mandatory column that disappears is mandatory_column_missing's."""
@@ -150,21 +151,20 @@ def column_changed(ctx: Context) -> Outcome:
         if not spec["enabled"]:
             continue
         columns = ctx.q("""
-            SELECT c.id, c.name, c.url, c.type, c.previous_name, c.renamed_at, c.discovered_at, c.last_seen,
+            SELECT c.id, c.name, c.url, c.type, c.previous_name, c.renamed_run, c.first_run, c.last_run,
                    (SELECT f.verdict FROM fetches f WHERE f.crawl_run_id = :run2 AND f.url = c.url
                     AND f.kind = 'verify' ORDER BY f.id DESC LIMIT 1) AS verdict,
                    (SELECT f.url FROM fetches f WHERE f.crawl_run_id = :run2 AND f.redirected_from = c.url
                     AND f.kind = 'verify' ORDER BY f.id DESC LIMIT 1) AS redirected_to
             FROM columns c WHERE c.agency_id = :agency AND c.explicit = 0
-              AND (c.discovered_at >= :start2 OR c.renamed_at >= :start2
-                   OR (c.last_seen >= :start1 AND c.last_seen < :start2))
+              AND (c.first_run = :run2 OR c.renamed_run = :run2 OR c.last_run = :run1)
             ORDER BY c.id""", {**pair, "agency": pair["agency_id"]})
-        added = {c["name"]: c for c in columns if c["discovered_at"] >= pair["start2"]}
+        added = {c["name"]: c for c in columns if c["first_run"] == pair["run2"]}
         captures = _portal_captures(ctx, pair)
         for column in columns:
-            if column["discovered_at"] >= pair["start2"]:
+            if column["first_run"] == pair["run2"]:
                 continue   # reported with what it replaced (moved) or below (added)
-            if column["renamed_at"] and column["renamed_at"] >= pair["start2"]:
+            if column["renamed_run"] == pair["run2"]:
                 change = ("renamed", f"栏目「{column['previous_name']}」更名为「{column['name']}」（地址未变）")
             elif column["name"] in added:
                 new = added.pop(column["name"])
