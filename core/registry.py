@@ -1,8 +1,9 @@
 """The agency registry: YAML files a person edits, validated on load.
 
-A file holds one agency (a mapping) or several (a list of mappings). Any problem stops the whole
-file with one ``RegistryError`` naming the file, the line and the field, so nothing half-valid is
-ever imported. The format is documented in README.md (登记册格式 / registry format).
+A file holds one agency (a mapping) or several (a list of mappings). A file with any problem is
+rejected whole, so nothing half-valid is ever imported; every problem of every file read is named
+(file, line, entry, field) in one ``RegistryErrors``, so a person fixes them all in one pass. The
+format is documented in README.md (登记册格式 / registry format).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import yaml
 from .taxonomy import column_types
 from .vocabulary import KINDS, LEVELS
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 _REGION = re.compile(r"^[1-8]\d{5}$")
 _FIELDS = {
     "id", "name", "level", "kind", "region_code", "homepage", "portal", "parent", "columns",
@@ -27,10 +28,28 @@ _REQUIRED = ("id", "name", "level", "kind", "region_code", "homepage", "portal")
 
 
 class RegistryError(ValueError):
-    def __init__(self, path: str | Path, line: int | None, field_: str | None, message: str):
-        self.path, self.line, self.field, self.message = str(path), line, field_, message
+    """One problem: its file, line, field and message, and in a file listing several agencies the
+    entry it is in (``entry``: that agency's id, when it has a usable one)."""
+
+    def __init__(self, path: str | Path, line: int | None, field_: str | None, message: str,
+                 entry: str | None = None):
+        self.path, self.line, self.field, self.message, self.entry = str(path), line, field_, message, entry
         where = f"{self.path}:{line}" if line else self.path
-        super().__init__(f"{where}: {field_ + ': ' if field_ else ''}{message}")
+        super().__init__(f"{where}: {f'[{entry}] ' if entry else ''}{field_ + ': ' if field_ else ''}{message}")
+
+
+class RegistryErrors(RegistryError):
+    """Every problem found (``problems``, in file and line order); as a RegistryError, the first."""
+
+    def __init__(self, problems: list[RegistryError]):
+        first = problems[0]
+        super().__init__(first.path, first.line, first.field, first.message, first.entry)
+        self.problems = problems
+        self.args = ("\n".join(map(str, problems)),)
+
+
+class _Invalid(Exception):
+    """A field failed its check (already recorded): the checks that depend on it are skipped."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +77,7 @@ class Agency:
     requires_internet: bool = False
     notes: str | None = None
     source_file: str | None = field(default=None, compare=False)
+    line: int | None = field(default=None, compare=False)   # where its entry starts in source_file
 
     def as_row(self) -> dict:
         return {
@@ -71,44 +91,70 @@ class Agency:
 
 
 def load_file(path: str | Path) -> list[Agency]:
-    """Every agency in one registry file, or ``RegistryError`` and none."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise RegistryError(path, None, None, f"文件不是 UTF-8 编码 (file is not UTF-8): {exc.reason}")
-    except OSError as exc:
-        raise RegistryError(path, None, None, f"无法读取文件 (cannot read file): {exc.strerror}")
-    try:
-        root = yaml.compose(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.context_mark or exc.problem_mark  # where the broken construct starts
-        raise RegistryError(path, mark.line + 1 if mark else None, None,
-                            f"YAML 语法错误 (YAML syntax error): {exc.problem}")
-    if root is None:
-        raise RegistryError(path, None, None, "文件为空 (empty file: expected an agency or a list of agencies)")
-    nodes = root.value if isinstance(root, yaml.SequenceNode) else [root]
-    agencies, seen = [], {}
-    for node in nodes:
-        agency = _agency(path, node)
-        if agency.id in seen:
-            raise RegistryError(path, _line(node), "id",
-                                f"重复的机构 id {agency.id!r} (duplicate id; first at line {seen[agency.id]})")
-        seen[agency.id] = _line(node)
-        agencies.append(agency)
+    """Every agency in one registry file, or ``RegistryErrors`` (every problem of the file) and none."""
+    agencies, problems = _read_file(Path(path))
+    if problems:
+        raise RegistryErrors(problems)
     return agencies
 
 
 def load_paths(paths: list[str | Path]) -> list[Agency]:
-    """Agencies from files and directories (every ``*.yaml``/``*.yml`` inside, sorted)."""
+    """Agencies from files and directories (every ``*.yaml``/``*.yml`` inside, sorted), or
+    ``RegistryErrors`` naming every problem of every file and none."""
     agencies: dict[str, Agency] = {}
+    problems: list[RegistryError] = []
     for path in _expand(paths):
-        for agency in load_file(path):
+        found, wrong = _read_file(path)
+        problems += wrong
+        for agency in found:
             if agency.id in agencies:
-                raise RegistryError(path, None, "id", f"机构 id {agency.id!r} 已在 {agencies[agency.id].source_file} 中定义 "
-                                    "(id defined twice)")
-            agencies[agency.id] = agency
+                problems.append(RegistryError(path, agency.line, "id", f"机构 id {agency.id!r} 已在 "
+                                              f"{agencies[agency.id].source_file} 中定义 (id defined twice)"))
+            else:
+                agencies[agency.id] = agency
+    if problems:
+        raise RegistryErrors(problems)
     return list(agencies.values())
+
+
+def _read_file(path: Path) -> tuple[list[Agency], list[RegistryError]]:
+    """(agencies, []) for a good file; ([], every problem) for a bad one."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return [], [RegistryError(path, None, None, f"文件不是 UTF-8 编码 (file is not UTF-8): {exc.reason}")]
+    except OSError as exc:
+        return [], [RegistryError(path, None, None, f"无法读取文件 (cannot read file): {exc.strerror}")]
+    try:
+        root = yaml.compose(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.context_mark or exc.problem_mark  # where the broken construct starts
+        return [], [RegistryError(path, mark.line + 1 if mark else None, None,
+                                  f"YAML 语法错误 (YAML syntax error): {exc.problem}")]
+    if root is None:
+        return [], [RegistryError(path, None, None, "文件为空 (empty file: expected an agency or a list of agencies)")]
+    listed = isinstance(root, yaml.SequenceNode)
+    agencies, problems, seen = [], [], {}
+    for node in root.value if listed else [root]:
+        agency, wrong = _agency(path, node, listed)
+        problems += wrong
+        id_ = _id_of(node)
+        if id_ in seen:
+            problems.append(RegistryError(path, _line(node), "id", f"重复的机构 id {id_!r} (duplicate id; "
+                                          f"first at line {seen[id_]})", id_))
+        elif id_:
+            seen[id_] = _line(node)
+        if agency:
+            agencies.append(agency)
+    return ([], problems) if problems else (agencies, [])
+
+
+def _id_of(node: yaml.Node) -> str | None:
+    """The id an entry gives, valid or not (for the duplicate check and for naming the entry)."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    ids = [value.value for key, value in node.value if key.value == "id" and isinstance(value, yaml.ScalarNode)]
+    return ids[0] if ids else None
 
 
 def _expand(paths: list[str | Path]) -> list[Path]:
@@ -125,58 +171,80 @@ def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
-def _agency(path: Path, node: yaml.Node) -> Agency:
+def _agency(path: Path, node: yaml.Node, listed: bool) -> tuple[Agency | None, list[RegistryError]]:
+    """(the agency, []) or (None, every problem of its entry); in a list (``listed``) problems name
+    the entry by its id."""
     if not isinstance(node, yaml.MappingNode):
-        raise RegistryError(path, _line(node), None, "每个机构必须是键值映射 (each agency must be a mapping)")
+        return None, [RegistryError(path, _line(node), None, "每个机构必须是键值映射 (each agency must be a mapping)")]
     values, lines = {}, {}
+    entry = _id_of(node) if listed else None
+    check = _Checker(path, _line(node), values, lines, entry)
     for key_node, value_node in node.value:
         key = key_node.value
         if key not in _FIELDS:
-            raise RegistryError(path, _line(key_node), key,
-                                f"未知字段 (unknown field); allowed: {', '.join(sorted(_FIELDS))}")
+            check.problem(key, f"未知字段 (unknown field); allowed: {', '.join(sorted(_FIELDS))}", _line(key_node))
+            continue
         if key in values:
-            raise RegistryError(path, _line(key_node), key, "字段重复 (field given twice)")
+            check.problem(key, "字段重复 (field given twice)", _line(key_node))
+            continue
         values[key] = yaml.safe_load(yaml.serialize(value_node))
         lines[key] = _line(value_node)
         if isinstance(value_node, yaml.SequenceNode):
             lines.update({f"{key}[{i}]": _line(child) for i, child in enumerate(value_node.value)})
-    check = _Checker(path, _line(node), values, lines)
     for name in _REQUIRED:
-        check.present(name)
-    check.matches("id", _ID, "须为小写字母、数字和连字符 (lowercase letters, digits and '-')")
-    check.text("name")
-    check.one_of("level", LEVELS)
-    check.one_of("kind", KINDS)
+        check.run(name, check.present)
+    check.run("id", check.matches, ID_PATTERN, "须为小写字母、数字和连字符 (lowercase letters, digits and '-')")
+    check.run("name", check.text)
+    check.run("level", check.one_of, LEVELS)
+    check.run("kind", check.one_of, KINDS)
     if isinstance(values.get("region_code"), int):
         values["region_code"] = str(values["region_code"])
-    check.matches("region_code", _REGION, "须为 6 位行政区划代码 (a 6-digit administrative division code)")
-    check.url("homepage")
-    check.url("portal")
+    check.run("region_code", check.matches, _REGION, "须为 6 位行政区划代码 (a 6-digit administrative division code)")
+    check.run("homepage", check.url)
+    check.run("portal", check.url)
     if "parent" in values:
-        check.matches("parent", _ID, "须为另一机构的 id (the id of another agency)")
-    render_js = check.boolean("render_js", False)
-    requires_internet = check.boolean("requires_internet", False)
-    quota = check.count("monthly_quota")
-    obey, reason = check.robots()
-    columns = check.columns()
+        check.run("parent", check.matches, ID_PATTERN, "须为另一机构的 id (the id of another agency)")
+    render_js = check.run("render_js", check.boolean, False)
+    requires_internet = check.run("requires_internet", check.boolean, False)
+    quota = check.run("monthly_quota", check.count)
+    obey, reason = check.run("robots", check.robots) or (True, None)
+    columns = check.run("columns", check.columns)
+    if check.problems:
+        return None, check.problems
     return Agency(
         id=values["id"], name=values["name"].strip(), level=values["level"], kind=values["kind"],
         region_code=values["region_code"], homepage=values["homepage"], portal=values["portal"],
         parent=values.get("parent"), columns=columns, render_js=render_js,
         obey_robots=obey, robots_reason=reason, monthly_quota=quota,
-        requires_internet=requires_internet, notes=values.get("notes"), source_file=str(path),
-    )
+        requires_internet=requires_internet, notes=values.get("notes"), source_file=str(path), line=_line(node),
+    ), []
 
 
 class _Checker:
-    """Field checks for one agency mapping; each raises RegistryError at the field's line."""
+    """Field checks for one agency mapping. Each problem is recorded at the field's line; a field
+    that failed (or is missing) is not checked further."""
 
-    def __init__(self, path: Path, line: int, values: dict, lines: dict):
-        self.path, self.line, self.values, self.lines = path, line, values, lines
+    def __init__(self, path: Path, line: int, values: dict, lines: dict, entry: str | None):
+        self.path, self.line, self.values, self.lines, self.entry = path, line, values, lines, entry
+        self.problems: list[RegistryError] = []
+        self.failed: set[str] = set()
+
+    def problem(self, name: str | None, message: str, line: int) -> None:
+        self.problems.append(RegistryError(self.path, line, name, message, self.entry))
+
+    def run(self, name: str, check, *args):
+        """``check(name, *args)``, or None when the field already failed or fails now."""
+        if name in self.failed:
+            return None
+        try:
+            return check(name, *args)
+        except _Invalid:
+            self.failed.add(name)
+            return None
 
     def fail(self, name: str, message: str, at: str | None = None):
-        line = self.lines.get(at) or self.lines.get(name, self.line)
-        raise RegistryError(self.path, line, name, message)
+        self.problem(name, message, self.lines.get(at) or self.lines.get(name, self.line))
+        raise _Invalid
 
     def present(self, name: str) -> None:
         if self.values.get(name) in (None, ""):
@@ -214,8 +282,8 @@ class _Checker:
             self.fail(name, f"须为非负整数 (must be a whole number >= 0), got {value!r}")
         return value
 
-    def robots(self) -> tuple[bool, str | None]:
-        robots = self.values.get("robots")
+    def robots(self, name: str) -> tuple[bool, str | None]:
+        robots = self.values.get(name)
         if robots is None:
             return True, None
         if not isinstance(robots, dict) or set(robots) - {"obey", "reason"}:
@@ -228,22 +296,29 @@ class _Checker:
             self.fail("robots", "不遵守 robots.txt 时必须写明理由 robots.reason (a reason is required to ignore robots.txt)")
         return obey, reason
 
-    def columns(self) -> tuple[Column, ...]:
-        columns = self.values.get("columns") or []
+    def columns(self, name: str) -> tuple[Column, ...]:
+        columns = self.values.get(name) or []
         if not isinstance(columns, list):
-            self.fail("columns", "须为栏目列表 (must be a list of columns)")
-        result = []
-        for index, column in enumerate(columns):
-            where = f"columns[{index}]"
-            if not isinstance(column, dict) or set(column) - {"name", "url", "type"} or not column.get("url"):
-                self.fail("columns", f"{where} 须包含 name, url, type (each column needs name, url and type)", where)
-            type_ = column.get("type", "other")
-            if type_ not in column_types():
-                self.fail("columns", f"{where}.type {type_!r} 不是已知栏目类型 (unknown column type); "
-                          f"known: {', '.join(column_types())}", where)
-            url = self.url("columns", column["url"], where)
-            result.append(Column(name=str(column.get("name") or type_), url=url, type=type_))
+            self.fail(name, "须为栏目列表 (must be a list of columns)")
+        result, wrong = [], False
+        for index, column in enumerate(columns):   # every bad column is named, not only the first
+            try:
+                result.append(self.column(name, f"{name}[{index}]", column))
+            except _Invalid:
+                wrong = True
+        if wrong:
+            raise _Invalid
         return tuple(result)
+
+    def column(self, name: str, where: str, column) -> Column:
+        if not isinstance(column, dict) or set(column) - {"name", "url", "type"} or not column.get("url"):
+            self.fail(name, f"{where} 须包含 name, url, type (each column needs name, url and type)", where)
+        type_ = column.get("type", "other")
+        if type_ not in column_types():
+            self.fail(name, f"{where}.type {type_!r} 不是已知栏目类型 (unknown column type); "
+                      f"known: {', '.join(column_types())}", where)
+        url = self.url(name, column["url"], where)
+        return Column(name=str(column.get("name") or type_), url=url, type=type_)
 
 
 def dump(agencies: list[dict]) -> str:

@@ -110,6 +110,25 @@ AVAILABILITY: dict[str, Label] = {
     "reachable": Label("可访问", "reachable"),
     "insufficient": Label("观测不足", "not enough observations"),
 }
+# 页面类别: what a fetched page was to the crawler (fetches.kind).
+PAGE_KINDS: dict[str, Label] = {
+    "home": Label("网站首页", "home page"),
+    "portal": Label("政务公开专栏首页", "disclosure portal"),
+    "column": Label("栏目页", "column page"),
+    "api": Label("栏目数据接口", "column data endpoint"),
+    "detail": Label("信息详情页", "item page"),
+    "report": Label("年报", "annual report"),
+    "link": Label("链接", "link"),
+    "verify": Label("复核", "verification"),
+    "probe404": Label("不存在页面探测", "soft-404 probe"),
+    "robots": Label("robots.txt", "robots.txt"),
+}
+# 核实程度: how well a rule's wording was verified (the rulebook's ``verification``).
+VERIFICATIONS: dict[str, Label] = {
+    "VERIFIED": Label("已核对原文", "wording read in a full text of the source"),
+    "VERIFIED-2nd": Label("据转载或地方文件核对", "read in a reprint, a local document or a real report"),
+    "UNVERIFIED": Label("未找到原文，为 gkwatch 的推断", "an inference: no source found"),
+}
 # The site itself says the page is not there: a broken link or a removed item.
 GONE_VERDICTS = ("not_found", "soft_404")
 # The site did not answer as a site should: counted towards 站点无法访问 / 链接不可用 over time.
@@ -127,5 +146,5 @@ def severity_label(severity: str) -> str:
 
 
 __all__ = ["AVAILABILITY", "CHECKS", "CRAWL_STATUSES", "DOWN_VERDICTS", "EVENTS", "FINDING_STATUSES", "GONE_VERDICTS", "KINDS",
-           "LEVELS", "Label", "SEVERITIES", "SEVERITY_RANK", "VERDICTS", "check_label", "column_type_label",
-           "severity_label"]
+           "LEVELS", "Label", "PAGE_KINDS", "SEVERITIES", "SEVERITY_RANK", "VERDICTS", "VERIFICATIONS", "check_label",
+           "column_type_label", "severity_label"]

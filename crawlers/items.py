@@ -34,6 +34,15 @@ class MessagesRecord:
 
 
 @dataclass
+class PrivacyRecord:
+    """Personal numbers (masked) an item's attachment holds: ``where`` is the attachment's name."""
+    agency_id: str
+    item_url: str
+    where: str
+    found: list[dict]
+
+
+@dataclass
 class DetailRecord:
     agency_id: str
     url: str

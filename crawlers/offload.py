@@ -18,6 +18,8 @@ import multiprocessing
 
 from crawlers.children import die_with_parent
 from extract import decode_html, extract_detail, parse_report
+from extract.attachments import attachment_text
+from extract.privacy import find_personal_numbers
 
 _PIPE_BYTES = 1 << 20  # room for a few dozen pages in flight before a send waits
 
@@ -146,6 +148,12 @@ def detail_data(body: bytes, url: str, content_type: str | None) -> dict:
     text, _ = decode_html(body, content_type)
     detail = extract_detail(text, url)
     return {**detail.to_json(), "content_hash": detail.content_hash}
+
+
+def attachment_privacy(body: bytes, url: str, content_type: str | None) -> list[dict]:
+    """The personal numbers an attachment's text holds, masked (an unreadable file holds none we know of)."""
+    text, _ = attachment_text(body, url, content_type)
+    return [{"kind": found.kind, "masked": found.masked} for found in find_personal_numbers(text)]
 
 
 def report_data(body: bytes, url: str, content_type: str | None) -> dict:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from storage import records
 
 from .items import (ColumnDoneRecord, ColumnRecord, DetailRecord, ListingRecord, MessagesRecord, PageRecord,
-                    ReportRecord)
+                    PrivacyRecord, ReportRecord)
 from .writer_process import count
 
 # Column ids by (agency, URL), for the listings and column ends that follow.
@@ -31,6 +31,8 @@ def store_record(db, item) -> None:
             count("gkwatch/items_seen")
             if is_new:
                 count("gkwatch/items_new")
+    elif isinstance(item, PrivacyRecord):
+        records.store_privacy(db, item.agency_id, item.item_url, item.where, item.found)
     elif isinstance(item, MessagesRecord):
         records.upsert_messages(db, item.agency_id, _column_ids.get((item.agency_id, item.column_url)), item.messages)
     elif isinstance(item, DetailRecord):

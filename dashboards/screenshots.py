@@ -1,11 +1,13 @@
-"""Full-page screenshots of every dashboard, for the README.
+"""Full-page screenshots of the pages people read, for the README and docs/screenshots/.
 
     python -m dashboards.screenshots --db demo-data/gkwatch-demo.db --out docs/screenshots [--agency ID]
 
-Serves the database with `gkwatch serve` on a free port, opens each dashboard of dashboards/metadata.yml in
-headless Chromium (1280 px wide; Debian's /usr/bin/chromium, with fonts-wqy-microhei for the Chinese),
-waits for every chart and saves ``<out>/<dashboard>.png``. The agency dashboard is shown for ``--agency``
-(default: the agency with the most open findings). Fails if a page raises a JavaScript error.
+Serves the database with `gkwatch serve` on a free port and opens in headless Chromium (1280 px wide;
+Debian's /usr/bin/chromium, with fonts-wqy-microhei for the Chinese) the home page (``home.png``),
+each dashboard of dashboards/metadata.yml (``<dashboard>.png``, waiting for every chart) and the page
+of one finding of each check kind in the database (``finding-<check>.png``). The agency dashboard is
+shown for ``--agency`` (default: the agency with the most open findings). Fails if a page raises a
+JavaScript error. tests/test_pages_browser.py opens the same pages (``pages``).
 """
 
 from __future__ import annotations
@@ -60,10 +62,45 @@ def serve(db_path: Path, port: int) -> subprocess.Popen:
             time.sleep(0.3)
 
 
-def take(base: str, out: Path, agency: str | None, width: int = 1280) -> list[Path]:
+def finding_per_check(db_path: Path) -> dict[str, int]:
+    """One finding of each check kind in the database (an open one if there is), by check id."""
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        return dict(conn.execute("SELECT check_name, min(id) FROM findings WHERE status = 'open' GROUP BY check_name "
+                                 "UNION ALL SELECT check_name, min(id) FROM findings GROUP BY check_name "
+                                 "HAVING sum(status = 'open') = 0 ORDER BY 1").fetchall())
+    finally:
+        conn.close()
+
+
+def pages(db_path: Path, agency: str | None) -> list[tuple[str, str, str | None]]:
+    """(name, path, dashboard slug or None) of every page shown: the home page, each dashboard, and a
+    finding of each check kind."""
+    dashboards = yaml.safe_load((HERE / "metadata.yml").read_text(encoding="utf-8"))["plugins"]["datasette-dashboards"]
+    out = [("home", "/", None)]
+    out += [(slug, f"/-/dashboards/{slug}{f'?agency={agency}' if slug == 'agency' and agency else ''}", slug)
+            for slug in dashboards]
+    out += [(f"finding-{check}", f"/{db_path.stem}/findings/{finding}", None)
+            for check, finding in finding_per_check(db_path).items()]
+    return out
+
+
+def open_page(page, base: str, path: str, dashboard: str | None) -> None:
+    """Open a page and wait until it is drawn (a dashboard: every chart)."""
+    page.goto(base + path)
+    if dashboard:
+        charts = yaml.safe_load((HERE / "metadata.yml").read_text(encoding="utf-8"))["plugins"][
+            "datasette-dashboards"][dashboard]["charts"]
+        for chart_slug, chart in charts.items():
+            page.wait_for_selector(f"#chart-{chart_slug} {DRAWN[chart['library']]}", state="attached", timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    if dashboard:
+        page.wait_for_timeout(500)  # vega's resize to the container
+
+
+def take(base: str, out: Path, db_path: Path, agency: str | None, width: int = 1280) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
-    dashboards = yaml.safe_load((HERE / "metadata.yml").read_text(encoding="utf-8"))["plugins"]["datasette-dashboards"]
     out.mkdir(parents=True, exist_ok=True)
     saved = []
     with sync_playwright() as playwright:
@@ -72,26 +109,20 @@ def take(base: str, out: Path, agency: str | None, width: int = 1280) -> list[Pa
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-        for slug, dashboard in dashboards.items():
-            query = f"?agency={agency}" if slug == "agency" and agency else ""
-            page.goto(f"{base}/-/dashboards/{slug}{query}")
-            for chart_slug, chart in dashboard["charts"].items():
-                page.wait_for_selector(f"#chart-{chart_slug} {DRAWN[chart['library']]}", state="attached",
-                                       timeout=30_000)
-            page.wait_for_load_state("networkidle")
-            page.wait_for_timeout(500)  # vega's resize to the container
+        for name, path, dashboard in pages(db_path, agency):
+            open_page(page, base, path, dashboard)
             if errors:
-                raise SystemExit(f"{slug}: JavaScript errors: {errors}")
-            path = out / f"{slug}.png"
-            page.screenshot(path=str(path), full_page=True)
-            saved.append(path)
-            print(f"{dashboard['title']} ({slug}): {path}")
+                raise SystemExit(f"{name}: JavaScript errors: {errors}")
+            file = out / f"{name}.png"
+            page.screenshot(path=str(file), full_page=True)
+            saved.append(file)
+            print(f"{page.title()} ({path}): {file}")
         browser.close()
     return saved
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="截图 Full-page screenshots of every dashboard")
+    parser = argparse.ArgumentParser(description="截图 Full-page screenshots of the home page, every dashboard and a finding of each check")
     parser.add_argument("--db", type=Path, required=True, help="数据库 (a crawled and checked gkwatch database)")
     parser.add_argument("--out", type=Path, default=HERE.parent / "docs" / "screenshots", help="输出目录 (output)")
     parser.add_argument("--agency", help="机构看板所示机构 id (agency for the 机构 dashboard)")
@@ -100,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     server = serve(args.db.resolve(), port)
     try:
-        take(f"http://127.0.0.1:{port}", args.out, args.agency or busiest_agency(args.db), args.width)
+        take(f"http://127.0.0.1:{port}", args.out, args.db.resolve(), args.agency or busiest_agency(args.db), args.width)
     finally:
         server.terminate()
         server.wait(timeout=15)

@@ -10,19 +10,34 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).parent
-PLUGINS = HERE / "plugins"  # cjk_search.py: the full-text tokenizer; atom_feed.py: feeds without rows
+PLUGINS = HERE / "plugins"  # cjk_search.py: the full-text tokenizer; atom_feed.py: feeds without rows; …
+TEMPLATES = HERE / "templates"  # the home page, a finding's page (row.html), the navigation
+STATIC = HERE / "static"
+STATIC_MOUNT = "-gkwatch"  # /-gkwatch/gkwatch.css: a path no database name can take
+
+
+def load_metadata() -> dict:
+    return yaml.safe_load((HERE / "metadata.yml").read_text(encoding="utf-8"))
+
+
+def table_titles() -> dict[str, str]:
+    """Each described table's Chinese name, from its description: 「检查发现 · Compliance findings…」 → 检查发现."""
+    tables = load_metadata()["databases"]["gkwatch"]["tables"]
+    return {name: meta["description"].split(" · ")[0] for name, meta in tables.items() if meta.get("description")}
 
 
 def metadata_for(db_path: str) -> dict:
     """metadata.yml, its `gkwatch` database renamed to the name Datasette gives the file (in the
     database section and in every dashboard chart and filter), and a password if one is set."""
-    metadata = yaml.safe_load((HERE / "metadata.yml").read_text(encoding="utf-8"))
+    metadata = load_metadata()
     name = Path(db_path).stem
     metadata["databases"] = {name: metadata["databases"]["gkwatch"]}
     for dashboard in metadata["plugins"]["datasette-dashboards"].values():
         for part in [*dashboard.get("charts", {}).values(), *dashboard.get("filters", {}).values()]:
             if part.get("db") == "gkwatch":
                 part["db"] = name
+            if "query" in part:   # the links charts draw to a finding's page
+                part["query"] = part["query"].replace('href="/gkwatch/findings/', f'href="/{name}/findings/')
     if os.environ.get("GKWATCH_PASSWORD_HASH"):
         user = os.environ.get("GKWATCH_USER", "gkwatch")
         metadata["plugins"]["datasette-auth-passwords"] = {
@@ -35,6 +50,8 @@ def datasette_args(db_path: str, metadata_path: str, host: str, port: int, immut
         "serve", *(["--immutable"] if immutable else []), db_path,
         "--metadata", metadata_path,
         "--plugins-dir", str(PLUGINS),
+        "--template-dir", str(TEMPLATES),
+        "--static", f"{STATIC_MOUNT}:{STATIC}",
         "--host", host, "--port", str(port),
         "--setting", "sql_time_limit_ms", "3000",
         "--setting", "default_page_size", "50",

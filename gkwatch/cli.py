@@ -14,6 +14,7 @@ from .commands.crawl import crawl
 from .commands.demo import demo
 from .commands.extract import extract
 from .commands.probe import probe_command
+from .commands.report import report_command
 from .commands.sandbox import sandbox_group
 from .commands.schedule import schedule_command
 from .commands.serve import serve
@@ -47,6 +48,7 @@ for _command, _name in ((agencies, "agencies"), (crawl, "crawl"), (check_command
                         (sandbox_group, "sandbox"), (demo, "demo")):
     cli.add_command(_command, _name)
 cli.add_command(probe_command, "probe")
+cli.add_command(report_command, "report")
 
 
 def main() -> None:

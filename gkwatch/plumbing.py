@@ -9,6 +9,7 @@ import os
 import shutil
 import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 import click
 
@@ -99,16 +100,17 @@ def config_of(ctx: click.Context) -> Config:
 
 
 def open_database(ctx: click.Context, db_path: str | None, *, create: bool = False, read_only: bool = False):
-    """(database, path) for ``--db``. Only ``create`` makes a new file: every other command refuses a
-    path with no database behind it instead of serving or checking an empty one. A command that only
-    reads (``read_only``) still works on a database it cannot write (a read-only disk or directory):
-    then ``read_only_database(ctx)`` says so."""
+    """(database, path) for ``--db``. Only ``create`` (``agencies import``) makes a new database: every
+    other command refuses a path with no gkwatch database behind it — no file, or an empty file or
+    another program's SQLite file, which opening would silently turn into an empty gkwatch database —
+    and writes nothing. A command that only reads (``read_only``) still works on a database it cannot
+    write (a read-only disk or directory): then ``read_only_database(ctx)`` says so."""
     import storage
 
     path = database_path(db_path, config_of(ctx))
     ctx.meta[_DB_PATH] = path
-    if not create and not Path(path).is_file():
-        raise UserError(f"数据库不存在 (no such database): {path}")
+    if not create:
+        _require_existing(path)
     try:
         return storage.connect(path), path
     except RuntimeError as exc:
@@ -125,6 +127,24 @@ def open_database(ctx: click.Context, db_path: str | None, *, create: bool = Fal
         raise (database_failure(exc, path) or Failed(f"{path}: {exc}")) from None
     ctx.meta[_READ_ONLY] = "immutable" if immutable else "read-only"
     return db, path
+
+
+def _require_existing(path: str) -> None:
+    """UserError unless ``path`` holds a gkwatch database (looked at read-only: nothing is created)."""
+    first = "先运行 gkwatch agencies import 建立数据库 (run gkwatch agencies import first to create it)"
+    if not Path(path).is_file():
+        raise UserError(f"数据库不存在 (no such database): {path}; {first}")
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(Path(path).resolve()))}?mode=ro", uri=True)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return   # not SQLite, damaged, or not readable as it is: opening it says which
+    if version == 0:
+        raise UserError(f"不是 gkwatch 数据库, 为空文件或其他程序的数据库, 未作任何改动 (not a gkwatch database: an "
+                        f"empty file or another program's; left as it was): {path}; {first}")
 
 
 def read_only_database(ctx: click.Context) -> str | None:

@@ -2,11 +2,14 @@
 
 ``run_checks(db, as_of)`` returns the document ``gkwatch check --json`` prints::
 
-    {"findings": [{"agency", "check", "subject", "severity", "status", "first_seen", "message", "new"}],
-     "summary": {"as_of", "check_run_id", "open": {"veto", "deduct", "info"}, "new": {...}, ...}}
+    {"findings": [{"id", "agency", "check", "subject", "severity", "status", "first_seen", "message",
+                   "evidence": {...}, "citation", "new"}],
+     "summary": {"as_of", "check_run_id", "open": {"veto", "deduct", "info"}, "new": {...},
+                 "scorecards": {agency: {"score", "grade", "vetoed"}}, ...}}
 
 ``findings`` lists every open finding of the agencies in scope and those this run resolved; ``new``
-marks the ones opened, re-opened or raised to a higher severity by this run.
+marks the ones opened, re-opened or raised to a higher severity by this run; ``citation`` is the
+rule's legal source as the rulebook quotes it. A vetoed agency's card is 单项否决 with no score.
 
 A crawl may be writing beside a check. So a run reads, then writes, never both at once: every check
 runs on one read snapshot (its own work in temporary tables; what it has to store it queues with
@@ -36,7 +39,7 @@ from . import findings as lifecycle
 from . import rulebook as rulebook_module
 from .checks import CHECKS, Context, prepare
 from .checks.base import attach_captures
-from .scoring import write_scorecards
+from .scoring import shown, write_scorecards
 
 LOCK_ATTEMPTS = 3       # each waits up to busy_timeout (storage.connect: 30 s) for the write lock
 RETRY_PAUSE = 1.0       # seconds before the next attempt, times the attempt number
@@ -175,7 +178,8 @@ def _document(ctx: Context, run_id: int, transitions: lifecycle.Transitions, car
               robots_blocked: list[str] = ()) -> dict:
     resolved = set(transitions.resolved)
     rows = ctx.q("""
-        SELECT f.agency_id, f.check_name, f.subject, f.severity, f.status, f.first_seen, f.message
+        SELECT f.id, f.agency_id, f.check_name, f.subject, f.severity, f.status, f.first_seen, f.message,
+               f.evidence, f.citation
         FROM findings f JOIN _ag a ON a.id = f.agency_id
         WHERE f.status = 'open' OR (f.status = 'resolved' AND f.resolved_at = ?)""", [ctx.day])
     listed = []
@@ -183,9 +187,10 @@ def _document(ctx: Context, run_id: int, transitions: lifecycle.Transitions, car
         key = (row["agency_id"], row["check_name"], row["subject"])
         if row["status"] != "open" and key not in resolved:
             continue
-        listed.append({"agency": key[0], "check": key[1], "subject": key[2], "severity": row["severity"],
-                       "status": row["status"], "first_seen": row["first_seen"], "message": row["message"],
-                       "new": key in transitions.new_keys})
+        listed.append({"id": row["id"], "agency": key[0], "check": key[1], "subject": key[2],
+                       "severity": row["severity"], "status": row["status"], "first_seen": row["first_seen"],
+                       "message": row["message"], "evidence": json.loads(row["evidence"] or "{}"),
+                       "citation": row["citation"], "new": key in transitions.new_keys})
     listed.sort(key=lambda f: (f["status"] != "open", -SEVERITY_RANK[f["severity"]], f["agency"], f["check"],
                                f["subject"]))
     open_counts = {s: 0 for s in reversed(SEVERITIES)}
@@ -206,8 +211,7 @@ def _document(ctx: Context, run_id: int, transitions: lifecycle.Transitions, car
             "open": open_counts, "new": dict(transitions.new_by_severity),
             "opened": len(transitions.opened), "reopened": len(transitions.reopened),
             "resolved": len(transitions.resolved), "open_by_check": dict(sorted(by_check.items())),
-            "scorecards": {a: {"score": c["score"], "grade": c["grade"], "vetoed": c["vetoed"]}
-                           for a, c in sorted(cards.items())},
+            "scorecards": {a: shown(c) for a, c in sorted(cards.items())},
         },
     }
 

@@ -93,20 +93,23 @@ def run_job(job: str, db_path: str, config_path: str | None = None, extra: dict 
     # The sweep's full crawl waits for a running scheduled crawl instead of crawling beside it.
     crawl_lock = try_lock(lock_path(db_path, "crawl"), wait=True) if job == "report_sweep" else None
     try:
-        log.info("job %s started (pid %s)", job, os.getpid())
+        log.info("job %s started", job)
         started = time.monotonic()
         code = 0
         for command in commands(job, db_path, config_path, extra or {}):
             name = command[command.index("--db") - 1]
-            result = subprocess.run(command, capture_output=True, text=True)
-            code = result.returncode
-            lines = [line for line in result.stdout.splitlines() if line.strip()] or [""]
+            what = f"gkwatch {name}{' --full' if '--full' in command else ''}"
+            with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
+                # the pid of the process doing the work, to find it in ps, kill it or match its own logs
+                log.info("job %s: %s started (pid %s)", job, what, child.pid)
+                stdout, stderr = child.communicate()
+            code = child.returncode
+            lines = [line for line in stdout.splitlines() if line.strip()] or [""]
             tail = lines[0] if name == "check" else lines[-1]      # check: its summary line
-            log.info("job %s: gkwatch %s%s → exit %s %s", job, name, " --full" if "--full" in command else "",
-                     code, tail)
+            log.info("job %s: %s (pid %s) → exit %s %s", job, what, child.pid, code, tail)
             # `check` exits 1/2 when findings are open/new: that is data, not a failure.
             if exit_codes.failed(code):
-                log.warning("job %s: gkwatch %s failed: %s", job, name, result.stderr.strip()[-2000:])
+                log.warning("job %s: %s failed: %s", job, what, stderr.strip()[-2000:])
                 if name == "crawl":
                     break          # the sweep does not judge a crawl that could not finish
         log.info("job %s finished in %.1f s (exit %s)", job, time.monotonic() - started, code)

@@ -14,8 +14,11 @@ import sqlite3
 from collections import defaultdict
 
 from core.clock import iso
+from core.vocabulary import SEVERITIES
 
 from .checks.base import Context
+
+VETOED = SEVERITIES["veto"].zh   # what a vetoed agency is graded in what people read: 单项否决, not a score
 
 
 def grade(score: float, vetoed: bool, rules: dict) -> str:
@@ -52,6 +55,14 @@ def scorecard(rules: dict, counts: dict[tuple[str, str], int], vetoes: list[dict
             "citation": scoring["citation"], "bands_citation": scoring["bands"]["citation"],
         },
     }
+
+
+def shown(card: dict) -> dict:
+    """A card as ``gkwatch check`` shows it: a vetoed agency is 单项否决 with no score (the score kept
+    in ``scorecards`` is only for reference: 19号 does not score a vetoed site)."""
+    if card["vetoed"]:
+        return {"score": None, "grade": VETOED, "vetoed": True}
+    return {"score": card["score"], "grade": card["grade"], "vetoed": False}
 
 
 def write_scorecards(ctx: Context, check_run_id: int, agency_ids: set[str]) -> dict[str, dict]:

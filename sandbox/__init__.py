@@ -1,24 +1,31 @@
 """沙盒 (sandbox): synthetic Chinese government websites on loopback, with planted defects.
 
-gkwatch cannot reach real agency sites in tests, so it carries a test bed: ten fictional agencies,
+gkwatch cannot reach real agency sites in tests, so it carries a test bed: thirteen fictional agencies,
 generated deterministically (seeded random, a fixed 2024–2030 calendar), each served on its own
 127.0.0.x address, with a ground-truth manifest. The crawler is not sandbox-aware: everything it
 needs is in the HTML, as on a real site. Which real agency each one imitates:
 
-==================  ===========================  ======  ========  =========================================
-id                  name                         cms     encoding  modelled on (the seed documents, tests/files/seeds)
-==================  ===========================  ======  ========  =========================================
-sb-huailing-gov     淮岭市人民政府               trs     utf-8     a 市人民政府; homepage links its departments
-sb-huailing-swj     淮岭市商务局                 trs     utf-8     seed 000 淮南市商务局
-sb-huailing-czj     淮岭市财政局 (clean)         trs     utf-8     the one agency without any defect
-sb-xuanlin-swj      宣林市商务局                 hanweb  utf-8     seed 001 宣城市商务局
-sb-nanyu-wjmj       南屿市对外贸易经济合作局     table   gbk       seed 002 南安市外经贸局 (县级市)
-sb-suichuan-jmw     穗川市经济贸易委员会         trs     utf-8*    seed 004 广州市经贸委 (*header says ISO-8859-1)
-sb-yuanchuan-swj    元川县商务局                 js      utf-8     元江县商务局 (JavaScript-drawn lists)
-sb-wuxing-swj       武兴区商务局                 hanweb  utf-8     seed 003 成都市武侯区商务局
-sb-fengling-gov     凤岭县人民政府               table   utf-8     a 县人民政府 (down 2026-11-12..25)
-sb-qingshi-zf       青石镇人民政府               table   utf-8     a 乡镇人民政府
-==================  ===========================  ======  ========  =========================================
+==================  ===========================  =========  ========  ======================================
+id                  name                         cms        encoding  modelled on
+==================  ===========================  =========  ========  ======================================
+sb-huailing-gov     淮岭市人民政府               trs        utf-8     a 市人民政府; homepage links its departments
+sb-huailing-swj     淮岭市商务局                 trs        utf-8     seed 000 淮南市商务局
+sb-huailing-czj     淮岭市财政局 (clean)         trs        utf-8     the one agency without any defect
+sb-xuanlin-swj      宣林市商务局                 hanweb     utf-8     seed 001 宣城市商务局
+sb-nanyu-wjmj       南屿市对外贸易经济合作局     table      gbk       seed 002 南安市外经贸局 (县级市)
+sb-suichuan-jmw     穗川市经济贸易委员会         trs        utf-8*    seed 004 广州市经贸委 (*header says ISO-8859-1)
+sb-yuanchuan-swj    元川县商务局                 js         utf-8     元江县商务局 (JavaScript-drawn lists)
+sb-wuxing-swj       武兴区商务局                 hanweb     utf-8     seed 003 成都市武侯区商务局
+sb-fengling-gov     凤岭县人民政府               table      utf-8     a 县人民政府 (down 2026-11-12..25)
+sb-qingshi-zf       青石镇人民政府               table      utf-8     a 乡镇人民政府
+sb-minhai-swt       闽海省商务厅                 haiyun     utf-8     a 福建 省直部门 on the provincial TRS 海云 site group
+sb-lianchuan-gov    莲川区人民政府               gkmlpt     utf-8     a 广东 区政府 (政府信息公开目录平台)
+sb-shichuan-czj     石川县财政局                 powereasy  utf-8     a 浙江 县级部门 on 动易 SiteFactory
+==================  ===========================  =========  ========  ======================================
+
+The first ten listen on 127.0.0.11–20, the last three on 127.0.0.42–44 (after the fault sites:
+``model.address_index``). The seed documents are in tests/files/seeds; the newer families follow
+the real pages of tests/files/real-pages (``families/haiyun.py``, ``gkmlpt.py``, ``powereasy.py``).
 
 Use ``Sandbox(as_of).start()`` (or ``with Sandbox(as_of) as sb``), ``build_manifest(as_of, port)`` for
 the truth, ``registry_entries(port)`` for registry YAML.

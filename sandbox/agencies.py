@@ -1,7 +1,7 @@
 """The sandbox's agencies: fictional names, real-world shapes, planted defects.
 
-Every name here is invented (淮岭, 宣林, 南屿, 穗川, 元川, 武兴, 凤岭, 青石) so no real agency is blamed for
-a planted defect. Each agency is modelled on a real one (see ``model`` below and the seed documents in tests/files/seeds).
+Every name here is invented (淮岭, 宣林, 南屿, 穗川, 元川, 武兴, 凤岭, 青石, 闽海, 莲川, 石川) so no real
+agency is blamed for a planted defect. Each agency is modelled on a real one (see ``model`` below and the seed documents in tests/files/seeds).
 Dates are fixed: the calendar never depends on the wall clock.
 """
 
@@ -42,7 +42,7 @@ class AgencySpec:
     site_code: str               # 网站标识码
     city: str                    # place name used in titles
     domain: str                  # vocabulary: commerce / finance / government / town
-    cms: str                     # trs / hanweb / table / js
+    cms: str                     # trs / hanweb / table / js / haiyun / gkmlpt / powereasy
     encoding: str                # the body's real encoding
     model: str                   # which real agency (seed) it imitates, for the registry's notes
     columns: tuple[ColumnSpec, ...]
@@ -280,6 +280,72 @@ AGENCIES: tuple[AgencySpec, ...] = (
               C("budget", "财政资金", "czzj"),
               C("other", "乡村振兴", "xczx")),
             C("annual_report", "信息公开年报", "xxgknb"),
+        ),
+    ),
+    # The agencies after the first ten listen after the fault sites (127.0.0.42 on: model.address_index).
+    AgencySpec(
+        id="sb-minhai-swt", name="闽海省商务厅", org="省商务厅", level="省", kind="部门",
+        region_code="350000", site_code="3500000031", city="闽海省", domain="commerce",
+        cms="haiyun", encoding="utf-8", model="福建省直部门（省级集约化平台上的拓尔思海云站群，翻页走检索接口）",
+        variant={"app": "mhdzapp", "search_id": 200300, "prepage": 10}, late_reports={2023: D(2024, 2, 26)},
+        leaders=("郑立群", "黄秋萍", "林振宇"),
+        columns=(
+            C("guide", "政府信息公开指南", "zfxxgkzn"),
+            C("system", "政府信息公开制度", "zfxxgkzd"),
+            C("statutory", "法定主动公开内容", "fdzdgknr",
+              C("org", "机构职能", "jgzn"),
+              C("leaders", "领导信息", "ldxx"),
+              C("policy", "政策文件", "zcwj"),
+              C("interpretation", "政策解读", "zcjd"),
+              C("notice", "通知公告", "tzgg", until=D(2026, 4, 15)),
+              C("news", "工作动态", "gzdt"),
+              C("budget", "部门预决算", "bmyjs"),
+              C("licensing", "行政许可", "xzxk"),
+              C("penalty", "行政处罚", "xzcf")),
+            C("annual_report", "政府信息公开年报", "zfxxgknb"),
+        ),
+    ),
+    AgencySpec(
+        id="sb-lianchuan-gov", name="莲川区人民政府", org="区政府", level="县", kind="政府",
+        region_code="442211", site_code="4422110001", city="莲川区", domain="government",
+        cms="gkmlpt", encoding="utf-8", model="广东省区县人民政府（政府信息公开目录平台 gkmlpt）",
+        variant={"sid": "755118", "catbase": 21300}, missing_reports=(2021,),
+        leaders=("陈永辉", "刘晓燕", "梁国强"),
+        columns=(
+            C("guide", "政府信息公开指南", "zn"),
+            C("system", "政府信息公开制度", "zd"),
+            C("statutory", "法定主动公开内容", "fdzdgknr",
+              C("org", "机构职能", "jgzn"),
+              C("leaders", "领导信息", "ldxx"),
+              C("policy", "政策文件", "zcwj"),
+              C("interpretation", "政策解读", "zcjd"),
+              C("notice", "通知公告", "tzgg"),
+              C("news", "政务动态", "zwdt"),
+              C("budget", "财政预决算", "czyjs"),
+              C("planning", "规划计划", "ghjh"),
+              C("licensing", "行政许可", "xzxk", empty=True),
+              C("procurement", "政府采购", "zfcg")),
+            C("annual_report", "政府信息公开年报", "nb"),
+        ),
+    ),
+    AgencySpec(
+        id="sb-shichuan-czj", name="石川县财政局", org="县财政局", level="县", kind="部门",
+        region_code="331226", site_code="3312260014", city="石川县", domain="finance",
+        cms="powereasy", encoding="utf-8", model="浙江县级部门（动易 SiteFactory，Category_N/Index.aspx）",
+        variant={"catbase": 9}, late_reports={2024: D(2025, 2, 18)},
+        leaders=("吴建平", "潘丽君"),
+        columns=(
+            C("guide", "信息公开指南", "zn"),
+            C("system", "信息公开制度", "zd"),
+            C("statutory", "法定主动公开内容", "fdzd",
+              C("org", "机构职能", "jgzn"),
+              C("leaders", "领导信息", "ldxx"),
+              C("policy", "政策文件", "zcwj", until=D(2026, 3, 1)),
+              C("notice", "通知公告", "tzgg", broken_attachment=True),
+              C("news", "财政动态", "czdt"),
+              C("budget", "财政预决算", "czyjs"),
+              C("procurement", "政府采购", "zfcg")),
+            C("annual_report", "政府信息公开年报", "nb"),
         ),
     ),
 )

@@ -47,12 +47,11 @@ from http.cookies import CookieError, SimpleCookie
 from urllib.parse import urlsplit
 
 from . import pages
-from .agencies import AGENCIES
 from .fault_sites import FAULT_AGENCIES, MAINTENANCE, REMOVED_ON
-from .model import Column, Item, Site, build_site, host_for
+from .model import FAULT_SITES_FROM, Column, Item, Site, build_site, host_for
 from .pages import Page, View, esc, fmt_day
 
-OFFSET = len(AGENCIES)          # fault agency k is site index OFFSET + k (127.0.0.21 + k)
+OFFSET = FAULT_SITES_FROM        # fault agency k is site index OFFSET + k (127.0.0.21 + k)
 SECRET = b"gkwatch-sandbox-faults"
 CHALLENGE_TTL = 600.0           # seconds a passed challenge's cookie keeps serving pages
 WAF_WINDOW, WAF_LIMIT = 10.0, 20   # 云锁 CC: more than 20 requests in 10 s from one address → blocked

@@ -80,7 +80,7 @@ def seen_columns(site: Site, as_of: dt.date) -> list[Column]:
 
 def _column(site: Site, col: Column, as_of: dt.date) -> dict:
     return {"name": col.name, "type": col.ctype, "url": site.url(col.path),
-            "parent_url": site.url(col.parent.path) if col.parent else None, "js": col.spec.js,
+            "parent_url": site.url(col.parent.path) if col.parent else None, "js": site.family.list_js(col),
             "items": [_item(site, i) for i in col.listing(as_of)]}
 
 

@@ -16,6 +16,7 @@ from functools import lru_cache
 from . import reports as rep
 from . import texts
 from .agencies import AGENCIES, CALENDAR_END, LAUNCH, AgencySpec, ColumnSpec
+from .fault_sites import FAULT_AGENCIES
 
 CADENCE = {  # days between two items (min, max); every gap stays under the rulebook thresholds
     "news": (7, 13), "notice": (18, 45), "policy": (25, 60), "interpretation": (30, 75),
@@ -148,14 +149,25 @@ class Site:
                 "topics": texts.TOPICS[s.domain], "leaders": s.leaders}
 
 
+# Addresses: site index i listens on host_base + 1 + i. The first ten agencies are .11–.20; the fault
+# sites (faults.py) and their provincial platform hold .21–.41; the agencies after the ten follow them.
+FAULT_SITES_FROM = 10
+FAULT_ADDRESSES = len(FAULT_AGENCIES) + 1
+
+
 def host_for(host_base: str, index: int) -> str:
     return str(ipaddress.IPv4Address(host_base) + 1 + index)
+
+
+def address_index(position: int) -> int:
+    """The site index of ``AGENCIES[position]``: .11–.20 for the first ten, .42 onwards after them."""
+    return position if position < FAULT_SITES_FROM else position + FAULT_ADDRESSES
 
 
 @lru_cache(maxsize=8)
 def build_sites(port: int, host_base: str = "127.0.0.10") -> tuple[Site, ...]:
     """Every sandbox site; cached because the build is pure."""
-    sites = tuple(build_site(spec, i, port, host_base) for i, spec in enumerate(AGENCIES))
+    sites = tuple(build_site(spec, address_index(i), port, host_base) for i, spec in enumerate(AGENCIES))
     for site in sites:
         site.peers = {s.spec.id: s for s in sites}
     return sites
@@ -256,7 +268,7 @@ def _item(site: Site, col: Column, rng: random.Random, title: str, day: dt.date)
     published = dt.datetime.combine(day, dt.time(rng.randint(8, 18), rng.choice((0, 5, 10, 15, 20, 30, 40, 45))))
     written = day - dt.timedelta(days=rng.randint(0, 12))
     url_date = day
-    if spec.cms in ("trs", "hanweb") and rng.random() < 0.15:
+    if spec.cms in ("trs", "hanweb", "haiyun") and rng.random() < 0.15:
         url_date = day + dt.timedelta(days=rng.choice((-3, -2, -1, 1, 2, 4, 7)))
     if col.ctype == "news":
         source = rng.choice((spec.name, "办公室", spec.name))

@@ -149,7 +149,7 @@ def _nav(view: View) -> str:
 
 def _footer(site: Site) -> str:
     spec, rng = site.spec, random.Random(site.spec.id + "/footer")
-    province = {"34": "皖", "35": "闽", "44": "粤", "53": "滇", "51": "蜀"}.get(spec.region_code[:2], "皖")
+    province = {"33": "浙", "34": "皖", "35": "闽", "44": "粤", "53": "滇", "51": "蜀"}.get(spec.region_code[:2], "皖")
     return f"""<div class="footer"><div class="w">
 <div class="links">相关链接：<select onchange="if(this.value){{window.open(this.value);}}">
 <option value="">---中央政府网站---</option><option value="http://www.gov.cn/">中国政府网</option>
@@ -200,9 +200,10 @@ def homepage(view: View) -> Page:
 def _leaders_block(site: Site) -> str:
     spec = site.spec
     if spec.kind == "部门":
-        head, deputy = ("主任", "副主任") if spec.org.endswith("委") else ("局长", "副局长")
+        head = {"委": "主任", "厅": "厅长"}.get(spec.org[-1], "局长")
+        deputy = "副" + head
     else:
-        place = {"市": "市", "县": "县", "乡镇": "镇"}[spec.level]
+        place = spec.city[-1]   # 市长, 县长, 区长, 镇长
         head, deputy = f"{place}长", f"副{place}长"
     people = [f"<li>{head}：{spec.leaders[0]}</li>"] + [f"<li>{deputy}：{name}</li>" for name in spec.leaders[1:]]
     return f'<div class="block leaders"><h3>领导之窗</h3><ul>{"".join(people)}</ul></div>'
@@ -294,11 +295,8 @@ def detail(view: View, item: Item) -> Page:
     site, fam, col = view.site, view.site.family, item.column
     view.mark(item.maketime)
     rng = random.Random(f"{site.spec.id}/body/{item.seq}")
-    meta = info_box(site, item) if col.ctype in META_TYPES else ""
-    info = (f'<div class="info"><span class="time">发布时间：{fam.published_text(item)}</span>'
-            f'<span class="source">来源：{esc(item.source or site.spec.name)}</span>'
-            f'<span class="font">字号：<a href="javascript:void(0);">[大]</a> <a href="javascript:void(0);">[中]</a>'
-            f' <a href="javascript:void(0);">[小]</a></span></div>')
+    meta = fam.info_box(item) if col.ctype in META_TYPES else ""
+    info = fam.info_line(item)
     content = fam.wrap_body(_body_html(site, item, rng) + attachments_html(item))
     older = [i for i in col.listing(view.as_of) if i.published < item.published][:4]
     for shown in older:  # only what the sidebar shows dates the page: newer items leave it unchanged
@@ -317,6 +315,14 @@ def detail(view: View, item: Item) -> Page:
 <div class="sidebar">{related}</div></div>"""
     title = f"{item.title}_{site.spec.name}"
     return view.page(layout(view, title=title, body=body, crumbs=crumbs_for(site, col), column=col, item=item))
+
+
+def info_line(site: Site, item: Item) -> str:
+    """The line under the title: publishing time, source, font size buttons."""
+    return (f'<div class="info"><span class="time">发布时间：{site.family.published_text(item)}</span>'
+            f'<span class="source">来源：{esc(item.source or site.spec.name)}</span>'
+            f'<span class="font">字号：<a href="javascript:void(0);">[大]</a> <a href="javascript:void(0);">[中]</a>'
+            f' <a href="javascript:void(0);">[小]</a></span></div>')
 
 
 def _doc_no_line(item: Item) -> str:

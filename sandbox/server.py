@@ -27,11 +27,12 @@ from urllib.parse import parse_qsl, urlsplit
 from . import pages
 from .agencies import AGENCIES
 from .files import MissingFont
-from .model import Site, build_sites, host_for
+from .model import Site, address_index, build_sites, host_for
 from .pages import Page, View
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
-SERVER_NAMES = {"trs": "Apache", "hanweb": "Hanweb/JCMS", "table": "Apache-Coyote/1.1", "js": "nginx"}
+SERVER_NAMES = {"trs": "Apache", "hanweb": "Hanweb/JCMS", "table": "Apache-Coyote/1.1", "js": "nginx",
+                "haiyun": "nginx", "gkmlpt": "nginx", "powereasy": "Microsoft-IIS/7.5"}
 
 
 def is_down(site: Site, as_of: dt.date) -> bool:
@@ -160,7 +161,7 @@ class Sandbox:
     # listeners ----------------------------------------------------------------------------------
     def _free_port(self) -> int:
         """A port free on every agency address: bind the first anywhere, then the rest on that port."""
-        hosts = [host_for(self.host_base, i) for i in range(len(AGENCIES))]
+        hosts = [host_for(self.host_base, address_index(i)) for i in range(len(AGENCIES))]
         if self.faults:
             from .faults import fault_hosts
             hosts += fault_hosts(self.host_base)

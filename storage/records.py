@@ -301,15 +301,29 @@ def store_detail(db: sqlite_utils.Database, agency_id: str, url: str, detail: di
                 ignore=True)
         for attachment in attachments:
             _insert(db, "attachments", {"item_id": item_id, **attachment}, ignore=True)
-        # What the page shows now: numbers no longer on it are gone, those still on it keep their first_seen.
-        found = [(f["kind"], f["masked"], f["where"]) for f in detail.get("privacy") or []]
-        kept = db.conn.execute("SELECT id, kind, masked, found_in FROM personal_data WHERE item_id = ?", [item_id])
-        for row_id, *key in kept.fetchall():
-            if tuple(key) not in found:
-                db.conn.execute("DELETE FROM personal_data WHERE id = ?", [row_id])
-        for kind, masked, where in found:
-            _insert(db, "personal_data", {"item_id": item_id, "kind": kind, "masked": masked, "found_in": where,
-                                          "first_seen": stamp}, ignore=True)
+        _replace_personal_data(db, item_id, "page", detail.get("privacy") or [], stamp)
+
+
+def store_privacy(db: sqlite_utils.Database, agency_id: str, item_url: str, where: str, found: list[dict]) -> None:
+    """The personal numbers (masked) an item's attachment ``where`` holds."""
+    with _write(db):
+        row = db.conn.execute("SELECT id FROM items WHERE agency_id = ? AND url = ?", [agency_id, item_url]).fetchone()
+        if row:
+            _replace_personal_data(db, row[0], where, found, iso())
+
+
+def _replace_personal_data(db, item_id: int, where: str, found: list[dict], stamp: str) -> None:
+    """What one page or attachment shows now: numbers no longer in it are gone, those still in it keep
+    their first_seen."""
+    now = {(f["kind"], f["masked"]) for f in found}
+    kept = db.conn.execute("SELECT id, kind, masked FROM personal_data WHERE item_id = ? AND found_in = ?",
+                           [item_id, where])
+    for row_id, kind, masked in kept.fetchall():
+        if (kind, masked) not in now:
+            db.conn.execute("DELETE FROM personal_data WHERE id = ?", [row_id])
+    for kind, masked in sorted(now):
+        _insert(db, "personal_data", {"item_id": item_id, "kind": kind, "masked": masked, "found_in": where,
+                                      "first_seen": stamp}, ignore=True)
 
 
 def mark_missing(db: sqlite_utils.Database, column_id: int, seen_urls: set[str],

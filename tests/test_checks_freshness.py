@@ -112,7 +112,7 @@ def test_five_stale_news_notice_policy_columns_are_a_site_veto(db_path):
     doc = check(db)
     assert found(doc) == {("column_stale", url, "veto") for url in urls}
     assert "本站共 5 个此类栏目未更新，达到 5 个即单项否决" in finding(db, "column_stale", urls[0])["message"]
-    assert doc["summary"]["scorecards"][site.id]["grade"] == "不合格"
+    assert doc["summary"]["scorecards"][site.id] == {"score": None, "grade": "单项否决", "vetoed": True}
 
 
 def test_ten_long_stale_columns_are_a_site_veto(db_path):

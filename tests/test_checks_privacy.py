@@ -25,8 +25,8 @@ def test_a_page_and_an_attachment_with_personal_numbers(tmp_path):
     records.store_detail(db, site.id, url, detail([
         {"kind": "id_card", "masked": ID_MASKED, "where": "page"},
         {"kind": "mobile", "masked": MOBILE_MASKED, "where": "page"},
-        {"kind": "id_card", "masked": "3201**********001X", "where": "处罚决定书.pdf"},
     ]), [], "正文")
+    records.store_privacy(db, site.id, url, "处罚决定书.pdf", [{"kind": "id_card", "masked": "3201**********001X"}])
     site.crawl()
     check(db, AS_OF)
     row = finding(db, "privacy_leak", url)
@@ -37,8 +37,10 @@ def test_a_page_and_an_attachment_with_personal_numbers(tmp_path):
     assert (evidence["id_cards"], evidence["mobiles"]) == (2, 1)
     assert evidence["numbers"][2] == {"kind": "身份证号码", "masked": "3201**********001X", "where": "处罚决定书.pdf"}
 
-    # The agency masks the numbers: the page is read again without them and the finding resolves.
+    # The agency masks the numbers: the page and its attachment are read again without them, and the
+    # finding resolves.
     records.store_detail(db, site.id, url, {**detail([]), "content_hash": "v2"}, [], "正文")
+    records.store_privacy(db, site.id, url, "处罚决定书.pdf", [])
     site.crawl()
     doc = check(db, AS_OF)
     assert not [f for f in found(doc) if f[0] == "privacy_leak"]

@@ -85,3 +85,27 @@ def test_database_path_from_flag_config_env_then_default(tmp_path):
     assert run_gkwatch("agencies", "import", registry, cwd=tmp_path, env={"GKWATCH_DB": "", "GKWATCH_CONFIG": ""}).returncode == 0
     for name in ("from-env.db", "from-config.db", "flag.db", "gkwatch.db"):
         assert storage.connect(tmp_path / name)["agencies"].count == 1, name
+
+
+@pytest.mark.parametrize("command", [("check",), ("serve", "--port", "0"), ("crawl",), ("alert", "--dry-run", "--notify", "json://127.0.0.1:9/"),
+                                     ("probe",), ("agencies", "list")], ids=lambda c: c[0])
+def test_a_command_that_reads_refuses_a_missing_or_empty_database_and_creates_nothing(tmp_path, command):
+    missing = tmp_path / "data" / "gkwatch.db"
+    result = run_gkwatch(*command, "--db", missing, env={"GKWATCH_CONFIG": ""}, timeout=60)
+    assert result.returncode == 3
+    assert result.stderr.strip() == (f"错误 (error): 数据库不存在 (no such database): {missing}; "
+                                     "先运行 gkwatch agencies import 建立数据库 (run gkwatch agencies import first to create it)")
+    assert not missing.parent.exists()
+    empty = tmp_path / "empty.db"          # e.g. left by `touch`, or a SQLite file of another program
+    empty.touch()
+    result = run_gkwatch(*command, "--db", empty, env={"GKWATCH_CONFIG": ""}, timeout=60)
+    assert result.returncode == 3 and "不是 gkwatch 数据库" in result.stderr and "not a gkwatch database" in result.stderr
+    assert empty.stat().st_size == 0 and sorted(p.name for p in tmp_path.iterdir()) == ["empty.db"]
+
+
+def test_agencies_import_creates_the_database(tmp_path):
+    path = tmp_path / "data" / "gkwatch.db"
+    result = run_gkwatch("agencies", "import", ROOT / "agencies" / "huainan-swj.yaml", "--db", path,
+                         env={"GKWATCH_CONFIG": ""})
+    assert result.returncode == 0, result.stderr
+    assert storage.connect(path)["agencies"].count == 1

@@ -1,6 +1,6 @@
 """Crawling the whole sandbox: every column with its type, every item with its exact title, URL and
-date, in every CMS family, the GBK site and the JavaScript-drawn columns; then a day later only
-what changed."""
+date, in every CMS family (TRS 海云's search API and 广东 gkmlpt's catalogue API included), the GBK site
+and the JavaScript-drawn columns; then a day later only what changed."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def by_agency(db, sql):
 def test_manifest_covers_every_cms_family_and_encoding(crawled):
     _, manifest, _ = crawled
     families = {a["cms"] for a in live_agencies(manifest)}
-    assert {"trs", "hanweb", "table", "js"} <= families
+    assert families == {"trs", "hanweb", "table", "js", "haiyun", "gkmlpt", "powereasy"}
     assert "gbk" in {a["encoding"] for a in live_agencies(manifest)}
     assert {c["js"] for a in manifest["agencies"] for c in a["columns"]} >= {"none", "endpoint", "render"}
 
@@ -212,14 +212,38 @@ def test_script_drawn_columns_are_read_from_their_endpoint_or_rendered(crawled):
         "SELECT url FROM fetches WHERE kind = 'column' AND status = 200 AND crawl_run_id = 1"))
     assert {url for url, n in column_fetches.items() if n > 1} == {u for u, js in scripted.items() if js == "render"}
     # Drawn once: the following pages come from the data request Chromium saw the page make (its
-    # first page fetched again to prove it is the list's), until a page comes back empty.
+    # first page fetched again to prove it is the list's), up to the last its answers count.
     drawn = [c for a in live_agencies(manifest) for c in a["columns"] if c["js"] == "render"]
     stats = json.loads(db.execute("SELECT stats FROM crawl_runs WHERE id = 1").fetchone()[0])
     assert stats["playwright/page_count"] == len(drawn) == 1
     data_pages = [parse_qs(urlsplit(r["url"]).query)["pageIndex"] for r in db.query(
         "SELECT url FROM fetches WHERE kind = 'api' AND status = 200 AND crawl_run_id = 1 AND url LIKE ?",
         [f"http://{urlsplit(drawn[0]['url']).netloc}/interface/getDocuments?%"])]
-    assert data_pages == [[str(n)] for n in range(1, math.ceil(len(drawn[0]["items"]) / 20) + 2)]
+    assert data_pages == [[str(n)] for n in range(1, math.ceil(len(drawn[0]["items"]) / 20) + 1)]
+
+
+def test_search_and_catalogue_apis_are_followed_without_a_browser(crawled):
+    """TRS 海云: page 1 is static, pages 2 to the last its answer counts are POSTed to the search
+    API. 广东 gkmlpt: each category is read from the catalogue's API, 100 a page (a size its answers do
+    not state: the first page's length is taken for it)."""
+    db_path, manifest, log = crawled
+    db = storage.connect(db_path)
+    haiyun = next(a for a in live_agencies(manifest) if a["cms"] == "haiyun")
+    host = urlsplit(haiyun["homepage"]).hostname
+    posts = [entry for entry in log if entry[0] == host and entry[1] == "POST"]
+    assert {(entry[2], entry[3]) for entry in posts} == {("/mhdzapp/search", 200)}
+    assert len(posts) == sum(math.ceil(len(c["items"]) / 10) - 1 for c in haiyun["columns"] if len(c["items"]) > 10)
+    assert not [entry for entry in log if entry[0] == host and "index_1" in entry[2]]
+    gkmlpt = next(a for a in live_agencies(manifest) if a["cms"] == "gkmlpt")
+    host = urlsplit(gkmlpt["homepage"]).hostname
+    read = Counter(urlsplit(entry[2]).path for entry in log if entry[0] == host and "/gkmlpt/api/" in entry[2])
+    expected = {f"/gkmlpt/api/all/{urlsplit(c['url']).fragment}": max(1, math.ceil(len(c["items"]) / 100))
+                for c in gkmlpt["columns"] if c["js"] == "endpoint"}
+    assert read == expected and max(read.values()) == 2
+    # the catalogue page is fetched once for itself and once for each category (index#<id>): its columns
+    fetched = {r["url"] for r in db.query("SELECT url FROM fetches WHERE kind = 'column' AND crawl_run_id = 1 "
+                                          "AND url LIKE ?", [f"{gkmlpt['portal']}#%"])}
+    assert fetched == {c["url"] for c in gkmlpt["columns"]}
 
 
 def test_annual_reports_are_found_parsed_and_stored(crawled):

@@ -22,6 +22,7 @@ import pytest
 import storage
 from monitors.run_checks import run_checks
 from sandbox import Sandbox, build_manifest, registry_entries
+from sandbox.agencies import AGENCIES
 from sandbox.fault_sites import FAULT_AGENCIES, FAULT_DAYS
 from sandbox.faults import FAULT_CLASSES, build_fault_sites, fault_manifest, fault_registry_entries
 
@@ -50,11 +51,12 @@ def test_twenty_fault_agencies_with_at_least_twenty_faults_on_their_own_addresse
 
 def test_the_usual_sandbox_is_unchanged_unless_faults_are_asked_for():
     plain = build_manifest(FAULT_DAYS[2], 8700)
-    assert "faults" not in plain and len(plain["agencies"]) == 10
-    assert len(registry_entries(8700)) == 10
+    assert "faults" not in plain and len(plain["agencies"]) == len(AGENCIES)
+    assert len(registry_entries(8700)) == len(AGENCIES)
     both = build_manifest(FAULT_DAYS[2], 8700, faults=True)
-    assert both["agencies"][:10] == plain["agencies"] and both["defects"][:len(plain["defects"])] == plain["defects"]
-    assert len(both["agencies"]) == 30 and len(registry_entries(8700, faults=True)) == 30
+    assert both["agencies"][:len(AGENCIES)] == plain["agencies"]
+    assert both["defects"][:len(plain["defects"])] == plain["defects"]
+    assert len(both["agencies"]) == len(registry_entries(8700, faults=True)) == len(AGENCIES) + len(FAULT_AGENCIES)
 
 
 @pytest.mark.parametrize("day", FAULT_DAYS)

@@ -114,3 +114,58 @@ def test_cli_import_rejects_bad_file_whole_and_imports_good(tmp_path, db_path):
     assert [(r["type"], r["explicit"]) for r in db.query("select type, explicit from columns")] == [("notice", 1)]
     listed = run_gkwatch("agencies", "list", "--db", db_path, "--json")
     assert [a["name"] for a in __import__("json").loads(listed.stdout)] == ["青川市商务局"]
+
+
+SEVERAL_ERRORS = """\
+- id: qingchuan-swj
+  name: 青川市商务局
+  level: 地级市
+  kind: 部门
+  region_code: 3404
+  homepage: http://swj.qingchuan.example.gov.cn/
+  portal: http://swj.qingchuan.example.gov.cn/xxgk/
+  columns:
+    - {name: 通知公告, url: "http://swj.qingchuan.example.gov.cn/xxgk/tzgg/", type: notices}
+    - {name: 政策文件, url: "zcwj/", type: policy}
+- id: qingchuan-fgw
+  name: 青川市发展和改革委员会
+  level: 市
+  kind: 部门
+  region_code: "340499"
+  homepage: http://fgw.qingchuan.example.gov.cn/
+  portal: http://fgw.qingchuan.example.gov.cn/xxgk/
+  renderjs: true
+- id: qingchuan-swj
+  name: 青川市商务局（重复）
+  level: 市
+  kind: 部门
+  homepage: http://swj2.qingchuan.example.gov.cn/
+  portal: http://swj2.qingchuan.example.gov.cn/xxgk/
+"""
+
+
+def test_every_error_of_a_file_is_named_with_its_line_and_entry(tmp_path):
+    path = write(tmp_path, SEVERAL_ERRORS)
+    with pytest.raises(RegistryError) as caught:
+        load_file(path)
+    assert [(p.line, p.entry, p.field) for p in caught.value.problems] == [
+        (3, "qingchuan-swj", "level"), (5, "qingchuan-swj", "region_code"), (9, "qingchuan-swj", "columns"),
+        (10, "qingchuan-swj", "columns"), (18, "qingchuan-fgw", "renderjs"), (19, "qingchuan-swj", "region_code"),
+        (19, "qingchuan-swj", "id")]
+    assert str(caught.value.problems[3]) == (
+        f"{path}:10: [qingchuan-swj] columns: 'zcwj/' 不是有效的 http(s) 网址 (not a valid http(s) URL)")
+
+
+def test_cli_validate_lists_every_error_of_every_file(tmp_path):
+    several = write(tmp_path, SEVERAL_ERRORS, "several.yaml")
+    bad = write(tmp_path, GOOD.replace("qingchuan-swj", "qingchuan-x").replace("kind: 部门", "kind: 局"), "bad.yaml")
+    good = write(tmp_path, GOOD.replace("qingchuan-swj", "qingchuan-ok"), "good.yaml")
+    result = run_gkwatch("agencies", "validate", several, bad, good)
+    assert result.returncode == 3 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert [line.split(": ")[1] for line in lines[:-1]] == [
+        f"{several}:{n}" for n in (3, 5, 9, 10, 18, 19, 19)] + [f"{bad}:5"]
+    assert lines[-2] == f"错误 (error): {bad}:5: kind: 取值 '局' 无效, 应为 (must be one of): 政府 / 部门"
+    assert lines[-1] == "错误 (error): 共 8 处错误, 涉及 2 个文件 (8 errors in 2 files)"
+    valid = run_gkwatch("agencies", "validate", good)
+    assert valid.returncode == 0 and valid.stdout.strip() == "有效: 1 个机构 (valid: 1 agencies)"

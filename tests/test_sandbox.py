@@ -1,5 +1,6 @@
-"""The sandbox over real HTTP on loopback: every CMS family, encodings, JS lists, as_of, validators,
-the down window, robots, the slow page, and the manifest against what is actually served."""
+"""The sandbox over real HTTP on loopback: every CMS family (TRS WCM and 海云, Hanweb, plain tables,
+JavaScript lists, 广东 gkmlpt, 动易), encodings, JS lists, as_of, validators, the down window, robots,
+the slow page, and the manifest against what is actually served."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ import pdfplumber
 import pytest
 
 from sandbox import DEFAULT_PORT, Sandbox, build_manifest, registry_entries
+from sandbox.agencies import AGENCIES
 
 REF = dt.date(2026, 11, 22)
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,6 +92,8 @@ def titles_in(page: str) -> set[str]:
 def listed_titles(ag: dict, col: dict) -> set[str]:
     """Every title a column lists, read the way its CMS family pages it."""
     encoding = "gbk" if ag["encoding"] == "gbk" else "utf-8"
+    if ag["cms"] == "gkmlpt":
+        return {a["title"] for a in gkmlpt_articles(ag, col)}
     first = text(col["url"], encoding)
     base = col["url"]
     if col["js"] == "endpoint":
@@ -103,7 +107,8 @@ def listed_titles(ag: dict, col: dict) -> set[str]:
         chan = re.search(r'data-chan="(\d+)"', first).group(1)
         api = urllib.parse.urljoin(base, f"/interface/getDocuments?chanId={chan}&pageIndex=1&pageSize=500")
         return {r["title"] for r in json.loads(text(api))["list"]}
-    found = titles_in(first)
+    read = link_texts if ag["cms"] == "powereasy" else titles_in
+    found = read(first)
     if ag["cms"] == "trs":
         pages = int(re.search(r"createPageHTML\((\d+),", first).group(1))
         ext = re.search(r'createPageHTML\(\d+, 0, "index", "(\w+)"', first).group(1)
@@ -118,12 +123,55 @@ def listed_titles(ag: dict, col: dict) -> set[str]:
                        data={"startrecord": held + 1, "endrecord": total, "perpage": 15,
                              "columnid": proxy.group(1), "unitid": proxy.group(2), "webid": 1})
             found |= titles_in(xml)
-    elif ag["cms"] == "table":
-        page = first
-        while (nxt := re.search(r'<a href="([^"]+)">下一页</a>', page)):
-            page = text(urllib.parse.urljoin(base, html.unescape(nxt.group(1))), encoding)
-            found |= titles_in(page)
+    elif ag["cms"] in ("table", "powereasy"):
+        page, url = first, base
+        while (nxt := re.search(r'<a href="([^"]+)">下一页</a>', page)) and \
+                (following := urllib.parse.urljoin(url, html.unescape(nxt.group(1)))) != url:
+            page, url = text(following, encoding), following
+            found |= read(page)
+    elif ag["cms"] == "haiyun" and col["items"][10:]:
+        found |= {r["doctitle"] for r in haiyun_records(col, first)}
     return found
+
+
+def link_texts(page: str) -> set[str]:
+    """动易 lists: the link's title attribute is 「标题：…&#xD;点击数：…」, its text is the title."""
+    return {html.unescape(t) for t in re.findall(r'<a href="/Item/\d+\.aspx" target="_self" title="[^"]*">([^<]+)</a>', page)}
+
+
+def haiyun_search(col: dict, page: str) -> tuple[str, dict]:
+    """The search API a 海云 column page names and the form its script would POST."""
+    api = re.search(r'listApi: \{ url: "([^"]+)" \}', page).group(1)
+    form = {"channelid": re.search(r"searchId: (\d+)", page).group(1),
+            "classsql": re.search(r'classsql: "" \|\| "(chnlid=\d+)"', page).group(1),
+            "prepage": re.search(r"pagebar: \{ prepage: (\d+)", page).group(1)}
+    return urllib.parse.urljoin(col["url"], api), form
+
+
+def haiyun_records(col: dict, page: str) -> list[dict]:
+    """Every record the search API gives for pages 2 onwards, POSTed the way the page's script does."""
+    api, form = haiyun_search(col, page)
+    records, number = [], 2
+    while True:
+        answer = json.loads(text(api, method="POST", data={**form, "page": number}))
+        records += answer["data"]
+        if number >= answer["pageCount"]:
+            return records
+        number += 1
+
+
+def gkmlpt_articles(ag: dict, col: dict) -> list[dict]:
+    """Every article of a gkmlpt category, from the catalogue's API, 100 a page."""
+    catalogue = text(ag["portal"])
+    sid = re.search(r"SID: '(\d+)'", catalogue).group(1)
+    category = urllib.parse.urlsplit(col["url"]).fragment
+    articles, number = [], 1
+    while True:
+        answer = json.loads(text(urllib.parse.urljoin(ag["portal"], f"api/all/{category}?page={number}&sid={sid}")))
+        articles += answer["articles"]
+        if len(articles) >= answer["total"]:
+            return articles
+        number += 1
 
 
 # the manifest -----------------------------------------------------------------------------------
@@ -131,13 +179,13 @@ def listed_titles(ag: dict, col: dict) -> set[str]:
 def test_manifest_shape_and_counts(manifest):
     json.dumps(manifest)
     agencies = manifest["agencies"]
-    assert len(agencies) >= 9 and all(a["id"].startswith("sb-") for a in agencies)
+    assert len(agencies) == len(AGENCIES) and all(a["id"].startswith("sb-") for a in agencies)
     assert [a["id"] for a in agencies if a["clean"]] == ["sb-huailing-czj"]
-    assert {a["cms"] for a in agencies} == {"trs", "hanweb", "table", "js"}
-    assert {a["level"] for a in agencies} >= {"市", "县", "乡镇"}
+    assert {a["cms"] for a in agencies} == {"trs", "hanweb", "table", "js", "haiyun", "gkmlpt", "powereasy"}
+    assert {a["level"] for a in agencies} == {"省", "市", "县", "乡镇"}
     columns = [c for a in agencies for c in a["columns"]]
     items = [i for c in columns for i in c["items"]]
-    assert 1500 <= len(items) <= 2500
+    assert 2500 <= len(items) <= 3500
     assert {c["type"] for c in columns} <= TYPES and "other" in {c["type"] for c in columns}
     assert len({i["url"] for i in items}) == len(items)
     assert {d["check"] for d in manifest["defects"]} == CHECKS
@@ -153,6 +201,9 @@ def test_planted_defects_on_reference_days():
         ("sb-yuanchuan-swj", "annual_report_missing"), ("sb-wuxing-swj", "annual_report_late"),
         ("sb-suichuan-jmw", "report_balance"), ("sb-nanyu-wjmj", "broken_link"), ("sb-huailing-swj", "broken_link"),
         ("sb-xuanlin-swj", "item_removed"), ("sb-huailing-gov", "slow_page"),
+        ("sb-minhai-swt", "column_stale"), ("sb-minhai-swt", "annual_report_late"),
+        ("sb-lianchuan-gov", "column_empty"), ("sb-lianchuan-gov", "annual_report_missing"),
+        ("sb-shichuan-czj", "column_stale"), ("sb-shichuan-czj", "broken_link"), ("sb-shichuan-czj", "annual_report_late"),
     }
     for day in (dt.date(2026, 11, 20), dt.date(2026, 11, 21), REF):
         found = {(d["agency"], d["check"]) for d in build_manifest(day, DEFAULT_PORT)["defects"]}
@@ -180,7 +231,7 @@ def test_registry_entries():
     assert all(set(e) <= allowed and re.fullmatch(r"[1-8]\d{5}", e["region_code"]) for e in entries)
     assert {e["id"]: e.get("parent") for e in entries}["sb-huailing-swj"] == "sb-huailing-gov"
     assert not any("render_js" in e for e in entries)  # the crawler must find script-drawn lists itself
-    assert entries[0]["homepage"] == f"http://127.0.0.11:{DEFAULT_PORT}/"
+    assert [e["homepage"] for e in entries] == [f"http://127.0.0.{n}:{DEFAULT_PORT}/" for n in (*range(11, 21), 42, 43, 44)]
 
 
 def test_builds_are_deterministic(manifest, sandbox):
@@ -225,7 +276,8 @@ def test_no_link_is_broken_but_the_planted_ones(manifest):
             return []
         page = body.decode("gbk" if ctype == "text/html" else "utf-8")
         return [urllib.parse.urljoin(url, html.unescape(h)).split("#")[0]
-                for h in re.findall(r"""href=["']([^"'#][^"']*)["']""", page) if not h.startswith("javascript")]
+                for h in re.findall(r"""(?<![-\w])href=["']([^"'#][^"']*)["']""", page)   # not ms-attr-href
+                if not h.startswith("javascript")]
 
     with ThreadPoolExecutor(8) as pool:
         while frontier:
@@ -249,17 +301,18 @@ def test_detail_pages_show_their_metadata(manifest):
                 d = item["detail"]
                 assert d["title"] in page
                 stamp = d["published"].replace("T", " ")
-                assert f"发布时间：{stamp}" in page
+                assert f"时间：{stamp}" in page   # 发布时间：, 海云's 时间：
                 assert f"来源：{d['source']}" in page
                 for value in (d["index_no"], d["publisher"], d["doc_no"]):
                     assert value is None or value in page
-                if d["publisher"] and not d["doc_no"]:
-                    assert re.search(r"文\u3000\u3000号：</(td|strong)>\s*<[^>]+>无<", page)
+                if d["publisher"] and not d["doc_no"]:   # 「无」 in the box, or (gkmlpt) an empty cell
+                    assert re.search(r"文\u3000\u3000号：</(td|th|strong)>\s*<[^>]+>无<|<strong>发文字号</strong>：<font>无<"
+                                     r"|<td class=\"first\">文号：</td><td class=\"second\"><span></span>", page)
 
 
 def test_attachments_reports_and_broken_links(manifest):
     broken = {b["url"] for a in manifest["agencies"] for b in a["broken_links"]}
-    assert len(broken) == 2
+    assert len(broken) == 3
     for url in broken:
         assert fetch(url)[0] == 404
     attachments = [x for a in manifest["agencies"] if not a["down"] for c in a["columns"] for i in c["items"]
@@ -341,6 +394,83 @@ def test_table_pages_with_next_and_last(manifest, at):
     assert f'<font color="red">[置顶]</font><a href="{path_of(pinned["url"])}"' in page
     assert re.search(rf'title="{newest["title"]}">[^<]+</a>（{newest["date"]}）</td>', html.unescape(page))
     assert pinned["date"] < newest["date"]
+
+
+def test_haiyun_static_first_page_then_only_the_search_api(manifest):
+    col = column(manifest, "sb-minhai-swt", "news")
+    total = len(col["items"])
+    first = text(col["url"])
+    assert f"pagebar: {{ prepage: 10, recordCount: '{total}'" in first and "channelid: SiteInfo.searchId" in first
+    assert 'ms-controller="list"' in first and '<li ms-repeat="list">' in first and 'class="trt-col-19' in first
+    static = re.findall(r'<li><a href="\./\d{6}/t\d{8}_\d+\.htm" target="_blank" title="([^"]+)">', first)
+    assert [html.unescape(t) for t in static] == [i["title"] for i in col["items"][:10]]
+    assert first.count('<div ms-visible="$showStatic(') == 2    # the static records, five by five
+    assert fetch(col["url"] + "index_1.htm")[0] == 404          # no static second page
+    api, form = haiyun_search(col, first)
+    assert fetch(api)[0] == 405                                  # the search API answers POST only
+    answer = json.loads(text(api, method="POST", data={**form, "page": 2}))
+    assert (answer["total"], answer["pageCount"]) == (total, math.ceil(total / 10))
+    assert [r["doctitle"] for r in answer["data"]] == [i["title"] for i in col["items"][10:20]]
+    assert [r["chnldocurl"] for r in answer["data"]] == [i["url"] for i in col["items"][10:20]]
+    published = dt.datetime.fromtimestamp(answer["data"][0]["docreltime"] / 1000, dt.timezone(dt.timedelta(hours=8)))
+    assert f"{published:%Y-%m-%dT%H:%M}" == col["items"][10]["detail"]["published"]
+    assert json.loads(text(api, method="POST", data={**form, "page": answer["pageCount"] + 1}))["data"] == []
+    notice = column(manifest, "sb-minhai-swt", "notice")["items"][0]
+    page = text(notice["url"])
+    assert f'<strong>索&ensp;引&ensp;号</strong>：<font>{notice["detail"]["index_no"]}</font>' in page
+    assert f'<strong>发文机关</strong>：<font>{notice["detail"]["publisher"]}</font>' in page
+    assert '<div class="TRS_Editor">' in page
+
+
+def test_gkmlpt_catalogue_api_and_posts(manifest):
+    ag = agency(manifest, "sb-lianchuan-gov")
+    shell = text(ag["portal"])
+    sid = re.search(r"SID: '(\d+)'", shell).group(1)
+    tree = json.loads(re.search(r"TREE: (\[.*\]),\n  SERVICE_AREA_ID", shell).group(1))
+    assert [n["name"] for n in tree] == ["政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开年报"]
+    assert [f"{ag['portal']}#{n['id']}" for n in tree[2]["children"]] == [c["url"] for c in ag["columns"] if c["parent_url"]]
+    assert not titles_in(shell) & {i["title"] for c in ag["columns"] for i in c["items"]}   # the shell lists nothing
+    news = column(manifest, ag["id"], "news")
+    category = urllib.parse.urlsplit(news["url"]).fragment
+    api = urllib.parse.urljoin(ag["portal"], f"api/all/{category}?sid={sid}&page=")
+    first, second = (json.loads(text(api + str(n))) for n in (1, 2))
+    assert first["total"] == second["total"] == len(news["items"]) > 100
+    assert first["classify"] == {"id": int(category), "name": "政务动态", "parent": tree[2]["id"],
+                                 "post_count": len(news["items"])}
+    assert [a["title"] for a in first["articles"] + second["articles"]] == [i["title"] for i in news["items"]]
+    assert json.loads(text(api + "0"))["articles"] == first["articles"]          # page=0 is the first page
+    article, item = first["articles"][0], news["items"][0]
+    assert article["url"] == f"{item['url']}#{category}"
+    assert re.fullmatch(r"http://[\d.:]+/gkmlpt/content/\d+/\d+/post_\d+\.html", item["url"])
+    assert article["created_at"][:16].replace(" ", "T") == item["detail"]["published"]
+    written = [dt.datetime.fromtimestamp(a["date"], dt.timezone(dt.timedelta(hours=8))).date().isoformat()
+               for a in first["articles"]]
+    assert sum(day != i["date"] for day, i in zip(written, news["items"])) > 50   # `date` is the 成文日期
+    assert fetch(api.replace(sid, "1") + "1")[0] == 404
+    empty = column(manifest, ag["id"], "licensing")
+    assert json.loads(text(api.replace(category, urllib.parse.urlsplit(empty["url"]).fragment) + "1"))["total"] == 0
+    policy = column(manifest, ag["id"], "policy")["items"][0]
+    page = text(policy["url"])
+    assert f'<td class="first">索引号：</td><td class="second"><span>{policy["detail"]["index_no"]}</span>' in page
+    assert f'<td class="first">文号：</td><td class="second"><span>{policy["detail"]["doc_no"]}</span>' in page
+
+
+def test_powereasy_category_pages_and_pe_pager(manifest):
+    col = column(manifest, "sb-shichuan-czj", "news")
+    pages = math.ceil(len(col["items"]) / 20)
+    assert re.fullmatch(r"http://[\d.:]+/Category_\d+/Index\.aspx", col["url"]) and pages > 2
+    first = text(col["url"])
+    assert "<!--{pe.begin.pagination}-->" in first and '<a href="Index.aspx">上一页</a>' in first
+    assert '<a href="Index_2.aspx">下一页</a>' in first and f'<a href="Index_{pages}.aspx">尾页</a>' in first
+    assert link_texts(first) == {i["title"] for i in col["items"][:20]}
+    item = col["items"][0]
+    assert f'<span class="date">{item["date"]}</span><a href="{path_of(item["url"])}" target="_self" title="标题：' in first
+    assert first.count('<li class="split"></li>') == 3
+    assert text(col["url"].replace("Index.aspx", "Index_1.aspx")) == first
+    last = text(col["url"].replace("Index.aspx", f"Index_{pages}.aspx"))
+    assert f'<a href="Index_{pages}.aspx">下一页</a>' in last         # the last page's 下一页 is itself
+    assert fetch(col["url"].replace("Index.aspx", f"Index_{pages + 1}.aspx"))[0] == 404
+    assert re.fullmatch(r"http://[\d.:]+/Item/\d+\.aspx", item["url"]) and 'id="fontzoom"' in text(item["url"])
 
 
 # encodings and JavaScript ----------------------------------------------------------------------
@@ -490,7 +620,8 @@ def test_city_government_links_its_departments(manifest):
 def test_annual_reports_formats_cells_and_balance(manifest):
     for ag in manifest["agencies"]:
         years = {r["year"]: r for r in ag["reports"]}
-        assert set(range(2014, 2026)) - set(years) == ({2022} if ag["id"] == "sb-yuanchuan-swj" else set())
+        missing = {"sb-yuanchuan-swj": {2022}, "sb-lianchuan-gov": {2021}}.get(ag["id"], set())
+        assert set(range(2014, 2026)) - set(years) == missing
         assert all(r["format"] == ("free" if y <= 2018 else "2019" if y <= 2020 else "2021") for y, r in years.items())
     gov = agency(manifest, "sb-huailing-swj")
     r2021 = next(r for r in gov["reports"] if r["year"] == 2023)

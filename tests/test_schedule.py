@@ -143,3 +143,20 @@ def test_the_report_sweep_is_a_full_crawl_then_check_then_alert():
     steps = [c[c.index("--db") - 1:] for c in commands("report_sweep", "/d/g.db", None, {"crawl": ["-s", "X=1"]})]
     assert steps == [["crawl", "--db", "/d/g.db", "--full", "-s", "X=1"], ["check", "--db", "/d/g.db"],
                      ["alert", "--db", "/d/g.db"]]
+
+
+def test_the_log_gives_the_pid_of_the_job_process_not_the_scheduler(tmp_path, monkeypatch, caplog):
+    # Every Python process started from here on writes its own pid (os.getpid()) to a file.
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    pids = tmp_path / "pids"
+    (hook / "sitecustomize.py").write_text(
+        f"import os\nwith open({str(pids)!r}, 'a') as f:\n    f.write(f'{{os.getpid()}}\\n')\n", encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(hook), str(ROOT)]))
+    caplog.set_level("INFO", logger="gkwatch.schedule")
+    assert run_job("check", str(tmp_path / "gkwatch.db")) == 3     # no database: the child says so and exits 3
+    [child] = pids.read_text().split()
+    assert int(child) != os.getpid()
+    started = [r.getMessage() for r in caplog.records if "started (pid" in r.getMessage()]
+    assert started == [f"job check: gkwatch check started (pid {child})"]
+    assert f"job check: gkwatch check (pid {child}) → exit 3" in caplog.text

@@ -27,10 +27,12 @@ from core.clock import iso, now
 from core.vocabulary import GONE_VERDICTS
 from crawlers.crawl_database import run_id_for, store_for, writer_for
 from crawlers.items import (ColumnDoneRecord, ColumnRecord, DetailRecord, ListingRecord, MessagesRecord, PageRecord,
-                            ReportRecord)
+                            PrivacyRecord, ReportRecord)
 from crawlers.middlewares import PROBE_KIND, PageNotRead
-from crawlers.offload import Offload, detail_data, report_data
+from crawlers.offload import Offload, attachment_privacy, detail_data, report_data
 from crawlers.render import render_meta
+from extract.json_list import gkmlpt_column, json_total_pages
+from extract.trs import haiyun_search_api
 from extract import decode_html, extract_json_list, extract_links, extract_list, report_requests
 from extract.messages import extract_messages
 from extract.discovery import discover_columns, preview_blocks, under
@@ -49,6 +51,9 @@ PRIORITY = {PROBE_KIND: 40, "home": 30, "portal": 30, "column": 20, "api": 20, "
 # Links to files are checked with HEAD even on sites that serve soft 404s: their bodies are large.
 _FILE_LINK = re.compile(r"\.(pdf|docx?|xlsx?|wps|et|zip|rar|7z|jpe?g|png|gif|mp4|ofd)(?:$|[?#])", re.I)
 RENDER_PRIORITY = 40
+# Attachments read for the personal data they may disclose (a larger one is only link-checked).
+_DOCUMENT = re.compile(r"\.(pdf|docx?|xlsx?)(?:$|[?#])", re.I)
+ATTACHMENT_MAX_BYTES = 30 * 1024 * 1024
 
 
 @dataclass
@@ -123,17 +128,25 @@ class DisclosureSpider(scrapy.Spider):
     # Requests -----------------------------------------------------------------------------------
 
     def request(self, state: AgencyState, url: str, kind: str, callback, *, method="GET", render=False,
-                conditional=True, **meta):
+                conditional=True, form=None, **meta):
+        """``form``: POST it (a search API's page, TRS 海云); its URL is the same for every page."""
         (self.checked if method == "HEAD" else self.requested).add(url)
         state.pending += 1
-        request_meta = {"gk": {"agency": state.agency["id"], "kind": kind, "conditional": conditional, **meta}}
+        request_meta = {"gk": {"agency": state.agency["id"], "kind": kind, "conditional": conditional and not form,
+                               **meta}}
         if not state.agency["obey_robots"]:
             request_meta["dont_obey_robotstxt"] = True
+        if form:
+            request_meta["gk"]["form"] = form
+            return scrapy.FormRequest(url, formdata=form, callback=callback, errback=self.failed, meta=request_meta,
+                                      priority=PRIORITY[kind], dont_filter=True)
         if render:
             request_meta["gk"]["data_urls"] = []
             request_meta.update(render_meta(request_meta["gk"]["data_urls"]))
+        # A fragment is no other page to the duplicate filter, but gkmlpt's index#<id> is another column.
         return scrapy.Request(url, callback=callback, errback=self.failed, method=method, meta=request_meta,
-                              priority=RENDER_PRIORITY if render else PRIORITY[kind], dont_filter=render)
+                              priority=RENDER_PRIORITY if render else PRIORITY[kind],
+                              dont_filter=render or "#" in url)
 
     def arrived(self, response) -> AgencyState:
         """The agency state of an answered request (and one request fewer pending for it)."""
@@ -246,6 +259,10 @@ class DisclosureSpider(scrapy.Spider):
         page = extract_list(html, response.url)
         column = state.columns[meta["column"]]
         items = page.items
+        category = gkmlpt_column(html, column.url) if meta["page_no"] == 1 else None
+        if category is not None:
+            yield from self.read_category(state, column, category, meta)
+            return
         if meta["page_no"] == 1:
             agency = state.agency
             yield self.record_column(state, column, "render" if response.meta.get("playwright") else None)
@@ -281,6 +298,12 @@ class DisclosureSpider(scrapy.Spider):
                 yield MessagesRecord(state.agency["id"], column.url, [m.to_json() for m in messages])
         any_new = self._any_new(state, items)
         yield from self.take_items(state, column, items, meta)
+        search = haiyun_search_api(html, response.url) if meta["page_no"] == 1 and items else None
+        if search and search.pages != 1:
+            # TRS 海云: the first page is static, the following ones come only from its search API.
+            yield from self.next_page(response, state, column, [search.url], any_new=any_new, kind="api",
+                                      callback=self.parse_api, render=False, form=search.page(2))
+            return
         endpoint = _paged(meta.get("data_urls")) if meta["page_no"] == 1 and items else None
         if endpoint:
             # Chromium saw the page fetch its list: read the following pages from that request
@@ -313,6 +336,20 @@ class DisclosureSpider(scrapy.Spider):
                 if known.recorded:
                     yield self.record_column(state, known)
 
+    def read_category(self, state, column: ColumnState, category, meta):
+        """A category of a 广东 gkmlpt catalogue (``index#<id>``): the page is the catalogue's script
+        shell, the list comes from the catalogue's API; a category that holds others lists nothing."""
+        column.parent = category.parent   # where the catalogue nests it
+        yield self.record_column(state, column, "endpoint" if category.api else None)
+        if category.api:
+            yield self.request(state, category.api, "api", self.parse_api, conditional=False, **_carry(meta))
+            return
+        for child in state.columns.values():  # read before it (the same page): their parent is stored now
+            if child.parent == column.url and child.recorded:
+                yield self.record_column(state, child)
+        yield ColumnDoneRecord(state.agency["id"], column.url, column.seen, column.oldest, complete=True,
+                               crawl_run_id=run_id_for(self.crawler))
+
     def draw_scripted(self, response, state, page, meta):
         """A list drawn by JavaScript: call its data endpoint when the page names one, else render."""
         if page.data_endpoints:
@@ -329,9 +366,9 @@ class DisclosureSpider(scrapy.Spider):
         column = state.columns[meta["column"]]
         try:
             payload = json.loads(_html(response))
-            items = extract_json_list(payload, response.url)
+            items, pages = extract_json_list(payload, response.url), json_total_pages(payload)
         except ValueError:  # an XML data endpoint (Hanweb dataproxy and kin)
-            items = extract_list(_html(response), response.url).items
+            items, pages = extract_list(_html(response), response.url).items, None
         drawn = meta.get("drawn")
         if drawn is None:
             any_new = self._any_new(state, items)
@@ -342,9 +379,14 @@ class DisclosureSpider(scrapy.Spider):
             yield from self.next_page(response, state, column, drawn["next"], any_new=drawn["any_new"],
                                       kind="column", callback=self.parse_column, render=True)
             return
-        following = _next_page_param(response.url)
-        yield from self.next_page(response, state, column, [following] if following and items else [],
-                                  any_new=any_new, callback=self.parse_api)
+        # The next page: the same form with the next page number (a search API), else the URL's; none
+        # after an empty page or the last one the first answer counts.
+        form, pages = meta.get("form"), meta.get("pages") or pages
+        following = response.url if form else _next_page_param(response.url)
+        more = following and items and (pages is None or meta["page_no"] < pages)
+        yield from self.next_page(response, state, column, [following] if more else [], any_new=any_new,
+                                  callback=self.parse_api, pages=pages,
+                                  form=form and {**form, "page": str(int(form["page"]) + 1)})
 
     def take_items(self, state, column, items, meta):
         column.pages += 1
@@ -366,19 +408,21 @@ class DisclosureSpider(scrapy.Spider):
         a stopped crawl left unread (its column may have been walked to the end before)."""
         return any(not state.known.get(item.url) for item in items)
 
-    def next_page(self, response, state, column, next_pages, *, any_new, callback=None, kind=None, render=None):
+    def next_page(self, response, state, column, next_pages, *, any_new, callback=None, kind=None, render=None,
+                  **more):
         """Follow the column's next page unless this page held only known items (``--full``, and a
         column never walked to its end, always follow: an interrupted crawl resumes); at the
         column's end, unlisted items become removal candidates. The next page is fetched like this
-        one unless ``kind``/``callback``/``render`` say otherwise."""
+        one unless ``kind``/``callback``/``render`` say otherwise; ``more``: meta it carries besides
+        (``form``: POSTed to it, a search API's page; ``pages``: the count an API's first answer gave)."""
         meta = response.meta["gk"]
-        queue = [url for url in (meta.get("queue") or next_pages) if url not in self.requested]
+        queue = [url for url in (meta.get("queue") or next_pages) if more.get("form") or url not in self.requested]
         trust_known = column.url in state.walked and not self.full  # a column never walked to its end is walked on
         if queue and (any_new or not trust_known) and column.pages < self.max_pages:
             yield self.request(state, queue[0], kind or meta["kind"], callback or self.parse_column,
                                conditional=meta["conditional"],
                                render=bool(response.meta.get("playwright")) if render is None else render,
-                               **{**_carry(meta), "page_no": meta["page_no"] + 1, "queue": queue[1:]})
+                               **{**_carry(meta), "page_no": meta["page_no"] + 1, "queue": queue[1:], **more})
             return
         yield ColumnDoneRecord(state.agency["id"], column.url, column.seen, column.oldest, complete=not queue,
                                crawl_run_id=run_id_for(self.crawler))
@@ -416,10 +460,23 @@ class DisclosureSpider(scrapy.Spider):
                 yield self.request(state, url, "report", self.parse_report_file, conditional=False,
                                    item_url=response.url)
         for attachment in data.get("attachments") or []:
-            link = self.check_link(state, attachment["url"])
-            if link:
-                yield PageRecord(state.agency["id"], response.url, None, [(attachment["title"] or "", attachment["url"])])
-                yield link
+            url = attachment["url"]
+            if url in self.requested or url in self.checked:
+                continue
+            yield PageRecord(state.agency["id"], response.url, None, [(attachment["title"] or "", url)])
+            if _DOCUMENT.search(url):   # a document is read (GET) for what it discloses; the fetch checks the link too
+                yield self.request(state, url, "link", self.parse_attachment, conditional=False, item_url=response.url,
+                                   attachment=attachment["title"] or url.rsplit("/", 1)[-1],
+                                   download_maxsize=ATTACHMENT_MAX_BYTES)
+            else:
+                yield self.check_link(state, url)
+
+    async def parse_attachment(self, response):
+        state = self.arrived(response)
+        meta = response.meta["gk"]
+        if response.status == 200:
+            found = await self.offload.run(attachment_privacy, response.body, response.url, _content_type(response))
+            yield PrivacyRecord(state.agency["id"], meta["item_url"], meta["attachment"], found)
 
     async def parse_report_file(self, response):
         state = self.arrived(response)
@@ -457,7 +514,7 @@ def _carry(meta: dict) -> dict:
     return {key: value for key, value in meta.items() if key not in _NOT_CARRIED}
 
 
-_NOT_CARRIED = frozenset({"agency", "kind", "conditional", "data_urls", "drawn"})
+_NOT_CARRIED = frozenset({"agency", "kind", "conditional", "data_urls", "drawn", "form"})
 
 
 def _paged(urls: list[str] | None) -> str | None:

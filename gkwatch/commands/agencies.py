@@ -26,10 +26,10 @@ def agencies():
 def agencies_import(ctx, paths, db_path, update):
     """导入 Validate registry YAML FILEs (or directories of them) and import their agencies.
 
-    A file with any error is rejected whole, with the file, line and field named; nothing from it
-    is imported. New agencies are added; agencies already imported and unchanged are left as they
-    are. An entry that changes an imported agency (homepage, portal, name, columns …) is shown field
-    by field (old → new) and nothing at all is imported (exit 3) unless --update is given.
+    A file with any error is rejected whole, every error named with its file, line and field, and
+    nothing is imported. New agencies are added; agencies already imported and unchanged are left as
+    they are. An entry that changes an imported agency (homepage, portal, name, columns …) is shown
+    field by field (old → new) and nothing at all is imported (exit 3) unless --update is given.
     Creates the database if there is none.
     """
     from storage.records import agency_changes, upsert_agencies
@@ -89,18 +89,26 @@ def _shown(field: str, value) -> str:
 @agencies.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def agencies_validate(paths):
-    """检查 Check registry YAML files without importing them (exit 3 on the first error)."""
+    """检查 Check registry YAML files without importing them: every error of every file is listed
+    (file:line, the entry's id in a list of agencies, the field); exit 3 when there is any."""
     found = _load(paths)
     click.echo(f"有效: {len(found)} 个机构 (valid: {len(found)} agencies)")
 
 
 def _load(paths):
-    from core.registry import RegistryError, load_paths
+    """The agencies of ``paths``; any error → each on its own line, then exit 3."""
+    from core.registry import RegistryErrors, load_paths
 
     try:
         return load_paths(list(paths))
-    except RegistryError as exc:
-        raise UserError(str(exc))
+    except RegistryErrors as exc:
+        if len(exc.problems) == 1:
+            raise UserError(str(exc))
+        for problem in exc.problems:
+            click.echo(f"错误 (error): {problem}", err=True)
+        files = len({problem.path for problem in exc.problems})
+        raise UserError(f"共 {len(exc.problems)} 处错误, 涉及 {files} 个文件 "
+                        f"({len(exc.problems)} errors in {files} files)")
 
 
 @agencies.command("list")
@@ -121,13 +129,22 @@ def agencies_list(ctx, db_path, as_json):
     click.echo(f"共 {len(rows)} 个机构 ({len(rows)} agencies)", err=True)
 
 
+def _id_prefix(_ctx, _param, value: str) -> str:
+    from core.registry import ID_PATTERN
+
+    if value and not ID_PATTERN.match(f"{value.rstrip('-')}-x"):
+        raise click.BadParameter(f"{value!r}: 须为小写字母、数字和连字符 (lowercase letters, digits and '-')")
+    return value
+
+
 @agencies.command("discover")
 @click.argument("url")
 @click.option("--level", type=click.Choice(LEVELS), required=True,
               help="该门户所属政府的层级 (level of the government whose portal this is)")
 @click.option("--region-code", required=True, metavar="CODE", help="该政府的 6 位行政区划代码 (its region code)")
 @click.option("--parent", metavar="ID", help="该政府在登记册中的 id, 写入各部门的 parent (registry id of this government)")
-@click.option("--prefix", default="", metavar="TEXT", help="新机构 id 的前缀 (prefix for generated ids)")
+@click.option("--prefix", default="", metavar="TEXT", callback=_id_prefix,
+              help="新机构 id 的前缀, 以连字符与拼音相接 (prefix of generated ids: --prefix hl gives hl-huailing…)")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="写入文件 (write YAML to FILE; default stdout)")
 @click.pass_context
 def agencies_discover(ctx, url, level, region_code, parent, prefix, output):
@@ -135,14 +152,19 @@ def agencies_discover(ctx, url, level, region_code, parent, prefix, output):
     subordinate-government sites (市政府部门 / 区县政府 / 部门网站 blocks), for a person to review.
 
     Each listed site's homepage is fetched once (politely, robots.txt obeyed) to find its
-    政府信息公开 portal; where none is found the homepage stands in and a note says so.
+    政府信息公开 portal; where none is found the homepage stands in and a note says so. Departments
+    get --region-code; each subordinate government its own, from its homepage's 网站标识码
+    (SiteIDCode), or an empty one to fill in when the homepage gives none (listed on stderr).
     Exit 4 when the portal cannot be fetched or lists no sites.
     """
     from ..discover_agencies import draft_registry
 
-    text = draft_registry(url, level, region_code, parent, prefix, config_of(ctx))
+    text, unknown = draft_registry(url, level, region_code, parent, prefix, config_of(ctx))
     if output:
         output.write_text(text, encoding="utf-8")
         click.echo(f"已写入 written: {output}", err=True)
     else:
         click.echo(text, nl=False)
+    if unknown:
+        click.echo(f"region_code 未知, 已留空, 导入前请填写 (region code unknown, left empty: fill it in before "
+                   f"importing) ({len(unknown)}): {', '.join(unknown)}", err=True)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
-from core.vocabulary import CHECKS, SEVERITIES, SEVERITY_RANK, severity_label
+from core.vocabulary import CHECKS, SEVERITIES, SEVERITY_RANK, check_label, severity_label
 
-from ..plumbing import (UserError, command, day_option, db_option, exit_code_lines, open_database,
+from ..plumbing import (UserError, command, config_of, day_option, db_option, exit_code_lines, open_database,
                         require_agencies)
 
 _CHECKS = ", ".join(f"{label.zh} {code}" for code, label in CHECKS.items())
@@ -31,7 +32,8 @@ _CHECKS = ", ".join(f"{label.zh} {code}" for code, label in CHECKS.items())
 @click.option("--agency", "agency_ids", multiple=True, metavar="ID",
               help="只检查这些机构 (only these agencies; repeatable)")
 @click.option("--json", "as_json", is_flag=True,
-              help='输出 JSON (print {"findings": [...], "summary": {...}})')
+              help='输出 JSON (print {"findings": [...], "summary": {...}}; each finding with its id, evidence, '
+                   'legal citation and link to its page in Datasette)')
 @click.option("--severity", type=click.Choice(list(SEVERITIES)), default="deduct", show_default=True,
               help="退出码所看的严重程度及以上 (the severity, or worse, the exit code is about)")
 @db_option
@@ -40,6 +42,7 @@ _CHECKS = ", ".join(f"{label.zh} {code}" for code, label in CHECKS.items())
 @click.pass_context
 def check_command(ctx, as_of, agency_ids, as_json, severity, db_path, rulebook_path):
     from core import clock
+    from monitors.alerts import finding_link
     from monitors.rulebook import RulebookError, load as load_rulebook
     from monitors.run_checks import exit_code, run_checks
 
@@ -54,11 +57,20 @@ def check_command(ctx, as_of, agency_ids, as_json, severity, db_path, rulebook_p
     except RulebookError as exc:
         raise UserError(str(exc))
     code = exit_code(document, severity)
+    base = _datasette_base(config_of(ctx))
+    for finding in document["findings"]:
+        finding["link"] = finding_link(base, Path(path).stem, finding["id"])
     if as_json:
         click.echo(json.dumps(document, ensure_ascii=False, indent=1))
     else:
         _print(document, severity)
     sys.exit(code)
+
+
+def _datasette_base(config) -> str:
+    """Where the operator's Datasette is published (config ``alert.datasette_url``, as in alerts); when
+    the config does not say, links are relative to the server (``/<db>/findings/<id>``)."""
+    return config.alert.datasette_url if "datasette_url" in config.raw.get("alert", {}) else ""
 
 
 def _print(document: dict, severity: str) -> None:
@@ -85,13 +97,15 @@ def _print(document: dict, severity: str) -> None:
              if f["status"] != "open" or SEVERITY_RANK[f["severity"]] >= SEVERITY_RANK[severity]]
     for f in shown:
         mark = "已解决 resolved" if f["status"] != "open" else ("新 new" if f["new"] else f"自 since {f['first_seen']}")
-        click.echo(f"[{f['severity']}] {f['agency']} {f['check']} {f['subject']}\n    {f['message']}  ({mark})")
+        click.echo(f"[{severity_label(f['severity'])} {f['severity']}] {f['agency']} {check_label(f['check'])} "
+                   f"{f['check']} {f['subject']}\n    {f['message']}  ({mark})\n    {f['link']}")
     cards = s["scorecards"]
     if cards:
         click.echo("评分 scorecards:")
         for agency, card in list(cards.items())[:50]:
-            veto = " 单项否决 vetoed" if card["vetoed"] else ""
-            click.echo(f"  {agency:<28} {card['grade']:<4} {card['score']:5.1f}{veto}")
+            # 19号 does not score a vetoed site: no score beside 单项否决
+            score = "veto" if card["vetoed"] else f"{card['score']:5.1f}"
+            click.echo(f"  {agency:<28} {card['grade']:<4} {score}")
         if len(cards) > 50:
             grades: dict[str, int] = {}
             for card in cards.values():

@@ -23,8 +23,10 @@ def crawl(ctx, agency_ids, db_path, full, overrides):
 
     Politely: robots.txt obeyed (unless an agency's registry entry says otherwise, with a reason),
     2 requests at a time per site, AutoThrottle, an identifying User-Agent (set crawl.contact).
-    Incremental unless --full. Exit 0 when the crawl ran (fetch errors are recorded in `fetches`),
-    4 when it could not finish.
+    Incremental unless --full. A first crawl takes minutes: each site at about a page a second
+    (docs/operations.md). Progress on stderr: a line per agency done (pages, items, errors), and
+    every 10 s a summary with an estimate of the time left (-s GKWATCH_PROGRESS_INTERVAL=N; 0: none).
+    Exit 0 when the crawl ran (fetch errors are recorded in `fetches`), 4 when it could not finish.
     """
     from crawlers.run_crawl import run_crawl
 

@@ -70,8 +70,13 @@ def column_stale(ctx: Context) -> Outcome:
     ctx.table("_p_stale", "cfg INT, type TEXT, days INT, undated INT, PRIMARY KEY (cfg, type)", params)
     rows = ctx.q("""
         SELECT c.agency_id, a.cfg, c.id, c.type, c.name, c.url, c.last_pub, p.days AS threshold,
-               CAST(julianday(:day) - julianday(c.last_pub) AS INTEGER) AS days
+               CAST(julianday(:day) - julianday(c.last_pub) AS INTEGER) AS days,
+               last.title AS last_title, last.url AS last_url
         FROM _col c JOIN _ag a ON a.id = c.agency_id JOIN _p_stale p ON p.cfg = a.cfg AND p.type = c.type
+        -- the item the column's last update is (what a reader checks first)
+        LEFT JOIN items last ON last.id = (SELECT i.id FROM listings l JOIN items i ON i.id = l.item_id
+                                           WHERE l.column_id = c.id AND i.published = c.last_pub
+                                             AND i.removed_at IS NULL ORDER BY i.id DESC LIMIT 1)
         WHERE c.current AND c.ok AND NOT c.is_site_page
           AND ((c.last_pub IS NOT NULL AND julianday(:day) - julianday(c.last_pub) > p.days)
                OR (c.last_pub IS NULL AND c.has_undated AND p.undated))
@@ -100,7 +105,8 @@ def column_stale(ctx: Context) -> Outcome:
             out.findings.append(Finding(
                 agency_id, "column_stale", row["url"], severity, message,
                 rule_fields(ctx, rule, urls=[row["url"]], column=row["name"], column_type=row["type"],
-                            last_item_date=row["last_pub"], days_since_update=row["days"],
+                            last_item_date=row["last_pub"], last_item_title=row["last_title"],
+                            last_item_url=row["last_url"], days_since_update=row["days"],
                             threshold_days=row["threshold"],
                             days_overdue=row["days"] - row["threshold"] if row["days"] is not None else None,
                             soft=bool(rule.get("soft")),

@@ -48,6 +48,17 @@ class Family(ABC):
     def wrap_body(self, inner: str) -> str:
         return f'<div class="article-content" id="zoom">{inner}</div>'
 
+    def info_box(self, item: Item) -> str:
+        """The 信息公开 metadata block of a detail page."""
+        return pages.info_box(self.site, item)
+
+    def info_line(self, item: Item) -> str:
+        return pages.info_line(self.site, item)
+
+    def list_js(self, col: Column) -> str:
+        """How the column's list reaches a browser (the manifest's ``js``): none, endpoint or render."""
+        return col.spec.js
+
     # URLs ---------------------------------------------------------------------------------------
     @abstractmethod
     def assign_paths(self, site: Site) -> None:
@@ -76,7 +87,7 @@ class Family(ABC):
         if path in ("/", "/index.html", "/index.htm", "/index.shtml", "/index.jsp"):
             return pages.homepage(view)
         if path in self.portal_aliases():
-            return pages.portal(view)
+            return self.portal(view)
         if path == "/search/":
             return pages.search(view)
         if path in site.attachments:
@@ -87,6 +98,9 @@ class Family(ABC):
         if path.startswith("/api/columns/") or path in ("/interface/getDocuments", "/static/js/list.js"):
             return _js_api(view, path, query)
         return self.route(view, path, query, form)
+
+    def portal(self, view: View) -> Page:
+        return pages.portal(view)
 
     def route(self, view: View, path: str, query: dict, form: dict) -> Page | None:
         return None
@@ -197,7 +211,7 @@ def _js_api(view: View, path: str, query: dict) -> Page | None:
         items = view.listing(col)
         rows = [{"id": i.seq, "title": i.title, "url": i.path, "publishTime": i.day.isoformat()}
                 for i in items[(page - 1) * size: page * size]]
-        return _json(view, {"result": True, "count": len(items), "pageIndex": page, "list": rows})
+        return json_page(view, {"result": True, "count": len(items), "pageIndex": page, "list": rows})
     parts = path.split("/")  # /api/columns/<cid>/items.json
     if len(parts) != 5 or parts[4] != "items.json":
         return None
@@ -208,11 +222,11 @@ def _js_api(view: View, path: str, query: dict) -> Page | None:
     items = view.listing(col)
     rows = [{"DOCID": i.seq, "DOCTITLE": i.title, "DOCPUBURL": view.site.url(i.path),
              "PUBDATE": f"{i.published:%Y-%m-%d %H:%M:%S}"} for i in items[(page - 1) * size: page * size]]
-    return _json(view, {"code": 0, "msg": "success", "total": len(items), "page": page, "pageSize": size,
+    return json_page(view, {"code": 0, "msg": "success", "total": len(items), "page": page, "pageSize": size,
                         "totalPage": max(1, math.ceil(len(items) / size)), "data": rows})
 
 
-def _json(view: View, payload: dict) -> Page:
+def json_page(view: View, payload: dict) -> Page:
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     return Page(body, view.modified, ctype="application/json")
 
@@ -225,11 +239,15 @@ def to_int(value) -> int:
 
 
 def family_for(site: Site) -> Family:
+    from .gkmlpt import Gkmlpt
+    from .haiyun import Haiyun
     from .hanweb import Hanweb
     from .jscms import JsPlatform
+    from .powereasy import PowerEasy
     from .table import TableCms
     from .trs import Trs
-    return {"trs": Trs, "hanweb": Hanweb, "table": TableCms, "js": JsPlatform}[site.spec.cms](site)
+    return {"trs": Trs, "hanweb": Hanweb, "table": TableCms, "js": JsPlatform, "haiyun": Haiyun, "gkmlpt": Gkmlpt,
+            "powereasy": PowerEasy}[site.spec.cms](site)
 
 
 def list_title(title: str, limit: int = 26) -> str:
