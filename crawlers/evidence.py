@@ -1,7 +1,8 @@
 """Raw responses of portal and column pages kept as evidence, one WARC file per distinct content.
 
-Files live beside the database (``<db>.evidence/ab/<sha256>.warc.gz``): a finding can show exactly
-what a page said on the day it was judged, and an unchanged page (HTTP 304) is re-read from here.
+Files live beside the database (``storage/evidence.py``: ``<db>.evidence/ab/<sha256>.warc.gz``): a
+finding can show exactly what a page said on the day it was judged, and an unchanged page (HTTP 304)
+is re-read from there.
 """
 
 from __future__ import annotations
@@ -10,16 +11,11 @@ import hashlib
 import io
 from pathlib import Path
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from extract.privacy import mask_bytes
 from storage import records
-
-
-def evidence_dir(db_path: str | Path) -> Path:
-    return Path(f"{db_path}.evidence")
 
 
 def content_hash(body: bytes) -> str:
@@ -53,11 +49,3 @@ def keep(db, root: Path, url: str, headers: list[tuple[str, str]], body: bytes, 
     digest, path = store(root, url, 200, headers, body)
     records.save_page(db, {**page, "content_hash": digest, "warc_path": path}, crawl_run_id)
 
-
-def load(root: Path, relative: str) -> tuple[list[tuple[str, str]], bytes]:
-    """(headers, body) of a stored response."""
-    with open(root / relative, "rb") as stream:
-        for record in ArchiveIterator(stream):
-            if record.rec_type == "response":
-                return record.http_headers.headers, record.content_stream().read()
-    raise FileNotFoundError(relative)

@@ -25,6 +25,8 @@ from core.clock import iso
 from extract.page_state import CHALLENGE_STATUSES, classify, error_page_signature
 from storage import records
 
+from storage.evidence import evidence_dir, load
+
 from . import evidence
 from .crawl_database import run_id_for, store_for, writer_for
 
@@ -36,7 +38,7 @@ def gk(request) -> dict:
 class ConditionalRequestMiddleware:
     def __init__(self, crawler):
         self.crawler = crawler
-        self.root = evidence.evidence_dir(crawler.settings.get("GKWATCH_DB"))
+        self.root = evidence_dir(crawler.settings.get("GKWATCH_DB"))
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -61,7 +63,7 @@ class ConditionalRequestMiddleware:
             state = records.page_state(store_for(self.crawler), request.url)
             if not state or not state["warc_path"]:
                 return response
-            headers, body = evidence.load(self.root, state["warc_path"])
+            headers, body = load(self.root, state["warc_path"])
             writer_for(self.crawler).submit(records.record_capture, request.url, run_id_for(self.crawler))
             return response.replace(status=200, body=body, headers=Headers(headers), flags=["cached"])
         if response.status == 200:

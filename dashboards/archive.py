@@ -24,14 +24,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from core.clock import TZ as BEIJING
+from storage.evidence import evidence_dir
 
 COLLECTION = "captures"
 TEMPLATES = Path(__file__).resolve().parent / "archive_templates"
 NO_SCRIPTS = "script-src 'none'; object-src 'none'; frame-src 'none'"
-
-
-def evidence_dir(db_path: str | Path) -> Path:
-    return Path(f"{db_path}.evidence")
 
 
 def index_path(db_path: str | Path) -> Path:

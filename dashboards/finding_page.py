@@ -44,7 +44,8 @@ class FindingPage:
     rule_source: str
     verification: str
     live_url: str | None
-    capture: dict | None
+    captures: list[dict]
+    screenshot: dict | None   # {"src", "taken_at"}: Chromium's picture of the capture, when the finding opened
     first_seen: str
     last_seen: str
     resolved_at: str | None
@@ -80,19 +81,33 @@ def pages_of(finding: dict) -> list[str]:
     return [u for u in dict.fromkeys(urls) if labels._is_url(u)]
 
 
-def capture_link(database: str, finding: dict, pages: dict[str, dict]) -> dict | None:
-    """The archived copy of the first page of the finding the crawler kept one of (its WARC file,
-    named by the SHA-256 of the body), or None. ``pages``: rows of ``pages`` by URL."""
+def capture_ids(finding: dict) -> list[int]:
+    """The captures the finding's evidence names (monitors/checks/base.attach_captures)."""
+    evidence = json.loads(finding["evidence"] or "{}")
+    return [c["capture_id"] for c in evidence.get("captures") or [] if isinstance(c.get("capture_id"), int)]
+
+
+def capture_links(database: str, finding: dict, captures: dict[int, dict], pages: dict[str, dict]) -> list[dict]:
+    """The archived copies the finding was judged on: each to open (replayed by pywb through
+    ``/-/archive/<db>/<id>``) and to download (its WARC file, named by its SHA-256). ``captures``: rows
+    of ``captures`` by id; a finding from before captures were kept links the page's latest copy
+    (``pages``: rows of ``pages`` by URL)."""
+    links = [{"url": c["url"], "open": f"/-/archive/{database}/{c['id']}", "captured_at": c["captured_at"],
+              "download": f"/-/evidence/{database}/{c['warc_path']}", "sha256": c["content_hash"]}
+             for c in (captures.get(i) for i in capture_ids(finding)) if c and CAPTURE_PATH.match(c["warc_path"])]
+    if links:
+        return links
     for url in pages_of(finding):
         page = pages.get(url) or {}
         if page.get("warc_path") and CAPTURE_PATH.match(page["warc_path"]):
-            return {"url": url, "href": f"/-/evidence/{database}/{page['warc_path']}",
-                    "fetched_at": page.get("fetched_at") or "", "sha256": page["warc_path"].split("/")[1].split(".")[0]}
-    return None
+            return [{"url": url, "open": None, "download": f"/-/evidence/{database}/{page['warc_path']}",
+                     "captured_at": page.get("fetched_at") or "", "sha256": page["warc_path"].split("/")[1].split(".")[0]}]
+    return []
 
 
 def finding_page(database: str, finding: dict, agency: dict | None, events: list[dict],
-                 pages: dict[str, dict]) -> FindingPage:
+                 pages: dict[str, dict], captures: dict[int, dict] | None = None,
+                 screenshot: dict | None = None) -> FindingPage:
     evidence = json.loads(finding["evidence"] or "{}")
     return FindingPage(
         id=finding["id"], headline=finding["message"] or labels.label("check", finding["check_name"]),
@@ -106,7 +121,9 @@ def finding_page(database: str, finding: dict, agency: dict | None, events: list
         rule=finding["rule"] or evidence.get("rule") or "", citation=finding["citation"] or evidence.get("citation") or "",
         rule_source=evidence.get("rule_source") or "",
         verification=labels.label("verification", evidence.get("verification")) or "",
-        live_url=live_url(finding, evidence, agency), capture=capture_link(database, finding, pages),
+        live_url=live_url(finding, evidence, agency), captures=capture_links(database, finding, captures or {}, pages),
+        screenshot={"src": f"/-/screenshot/{database}/{finding['id']}", "taken_at": screenshot["taken_at"]}
+        if screenshot else None,
         first_seen=finding["first_seen"], last_seen=finding["last_seen"], resolved_at=finding["resolved_at"],
         times_reopened=finding["times_reopened"] or 0, observations=finding["observations"] or 0,
         timeline=timeline(finding, events))

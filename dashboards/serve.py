@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import yaml
+
+from core.processes import end_with_parent
 
 HERE = Path(__file__).parent
 PLUGINS = HERE / "plugins"  # cjk_search.py: the full-text tokenizer; atom_feed.py: feeds without rows; …
@@ -26,10 +30,13 @@ def table_titles() -> dict[str, str]:
     return {name: meta["description"].split(" · ")[0] for name, meta in tables.items() if meta.get("description")}
 
 
-def metadata_for(db_path: str) -> dict:
+def metadata_for(db_path: str, archive_port: int | None = None) -> dict:
     """metadata.yml, its `gkwatch` database renamed to the name Datasette gives the file (in the
-    database section and in every dashboard chart and filter), and a password if one is set."""
+    database section and in every dashboard chart and filter), a password if one is set, and the port
+    of the archive replayer (``/-/archive/…`` redirects there)."""
     metadata = load_metadata()
+    if archive_port:
+        metadata["plugins"]["gkwatch-archive"] = {"port": archive_port}
     name = Path(db_path).stem
     metadata["databases"] = {name: metadata["databases"]["gkwatch"]}
     for dashboard in metadata["plugins"]["datasette-dashboards"].values():
@@ -60,17 +67,27 @@ def datasette_args(db_path: str, metadata_path: str, host: str, port: int, immut
     ]
 
 
-def run_datasette(db_path: str, host: str, port: int, immutable: bool = False) -> int:
-    """Datasette in this process, so a SIGTERM or Ctrl-C stops it (no orphan server is left).
-    ``immutable``: a database on a read-only disk, read as a file nothing changes."""
+def run_datasette(db_path: str, host: str, port: int, immutable: bool = False, archive_port: int | None = None) -> int:
+    """Datasette in this process, so a SIGTERM or Ctrl-C stops it (no orphan server is left), and the
+    archive replayer (pywb, dashboards/archive.py) in a child process on ``archive_port``, stopped
+    with it. ``immutable``: a database on a read-only disk, read as a file nothing changes."""
     from datasette.cli import cli as datasette
 
+    replayer = None
+    if archive_port:
+        replayer = subprocess.Popen([sys.executable, "-m", "dashboards.archive", db_path, "--host", host,
+                                     "--port", str(archive_port)], preexec_fn=end_with_parent)
     with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as metadata:
-        json.dump(metadata_for(db_path), metadata, ensure_ascii=False)
+        json.dump(metadata_for(db_path, archive_port), metadata, ensure_ascii=False)
         metadata.flush()
         try:
             datasette.main(args=datasette_args(db_path, metadata.name, host, port, immutable), prog_name="datasette",
                            standalone_mode=False)
         except KeyboardInterrupt:
             pass
+        finally:
+            if replayer:
+                replayer.terminate()
+                replayer.wait(10)
     return 0
+

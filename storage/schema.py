@@ -388,6 +388,7 @@ def _v13_history(db: sqlite_utils.Database) -> None:
     listed, or the column's last page), so that an item that appears later than it claims can be told
     from one the crawler had not reached yet. ``columns.first_run``/``last_run``/``previous_name``/``renamed_run``: when a column came, went, was renamed.
     ``messages``: what message boards (互动交流) show of each message: asked, answered, state.
+    ``finding_screenshots``: Chromium's picture of the capture a page-level finding opened on.
     ``personal_data``: the resident ID and mobile numbers an
     item's page or attachment published, masked (个人信息泄露)."""
     db["captures"].create(
@@ -415,6 +416,11 @@ def _v13_history(db: sqlite_utils.Database) -> None:
         pk="id", not_null={"agency_id", "url", "state"}, foreign_keys=[("agency_id", "agencies", "id")],
     )
     db["messages"].create_index(["agency_id", "url"], unique=True)
+    # A screenshot of the capture a page-level finding was judged on, drawn when it opened (monitors/screenshots.py).
+    db["finding_screenshots"].create(
+        {"finding_id": int, "capture_id": int, "path": str, "taken_at": str},
+        pk=("finding_id", "capture_id"), foreign_keys=[("finding_id", "findings", "id")],
+    )
     # Personal numbers an item page or its attachment published, masked: the full number is never stored.
     db["personal_data"].create(
         {"id": int, "item_id": int, "kind": str, "masked": str, "found_in": str, "first_seen": str},

@@ -85,3 +85,24 @@ def test_a_finding_names_the_capture_it_was_judged_on(site, tmp_path):
     assert evidence["captures"] == [{"url": column, "capture_id": capture["id"], "sha256": capture["content_hash"],
                                      "captured_at": capture["captured_at"]}]
     assert stale["subject"] == column
+
+
+def test_a_new_page_level_finding_gets_a_screenshot_of_its_capture(site, tmp_path):
+    db_path = tmp_path / "gkwatch.db"
+    import_registry(tmp_path, [{"id": "qingchuan-swj", "name": "青川市商务局", "level": "市", "kind": "部门",
+                                "region_code": "340499", "homepage": site.url_for("/"),
+                                "portal": site.url_for("/xxgk/")}], db_path)
+    assert crawl(db_path).returncode == 0
+    assert run_gkwatch("check", "--db", db_path, "--as-of", "2027-06-01").returncode in (1, 2)
+    db = storage.connect(db_path)
+    stale = next(db.query("SELECT id, evidence FROM findings WHERE check_name = 'column_stale'"))
+    capture_id = json.loads(stale["evidence"])["captures"][0]["capture_id"]
+    shot = next(db.query("SELECT * FROM finding_screenshots WHERE finding_id = ?", [stale["id"]]))
+    assert (shot["capture_id"], shot["path"]) == (capture_id, f"screenshots/{stale['id']}-{capture_id}.png")
+    png = (tmp_path / "gkwatch.db.evidence" / shot["path"]).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 2000
+    # A second run opens nothing new: no second screenshot.
+    run_gkwatch("check", "--db", db_path, "--as-of", "2027-06-01")
+    assert db.execute("SELECT count(*) FROM finding_screenshots").fetchone()[0] == db.execute(
+        "SELECT count(*) FROM findings WHERE check_name IN ('column_stale', 'column_empty', 'homepage_stale', "
+        "'mandatory_column_missing') AND evidence LIKE '%capture_id%'").fetchone()[0]

@@ -6,6 +6,7 @@ tables fit 1280 px; the search page says it searches for a phrase; the screensho
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import hashlib
 import io
@@ -253,3 +254,21 @@ def test_screenshots_of_every_page(site, tmp_path):
     for png in (tmp_path / name for name in names):
         head = png.read_bytes()[:24]
         assert head[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(head[16:20], "big") == 1280
+
+
+def test_a_stale_column_finding_opens_the_capture_it_was_judged_on(site, page):
+    base, db_path = site
+    stale = next(f for f in db(db_path).query(
+        "SELECT id, evidence FROM findings WHERE check_name = 'column_stale' AND status = 'open' ORDER BY id"))
+    judged_on, = json.loads(stale["evidence"])["captures"]
+    page.goto(f"{base}/{DB}/findings/{stale['id']}")
+    page.wait_for_load_state("load")
+    assert page.locator(".finding-screenshot img").evaluate("img => img.naturalWidth") > 600   # drawn when it opened
+    with page.expect_navigation():
+        page.click("a.capture-open")
+    archived = page.inner_text("#gkwatch-archived")
+    assert "存档副本 · Archived copy" in archived
+    moment = dt.datetime.fromisoformat(judged_on["captured_at"]).strftime("%Y-%m-%d %H:%M:%S")
+    assert f"{moment}（北京时间）" in archived and judged_on["sha256"] in archived
+    assert judged_on["url"] in page.url and not page.url.startswith(base)   # replayed by pywb, not Datasette
+    assert page.title() != ""

@@ -14,7 +14,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 
 from core import vocabulary
 from dashboards import chrome, labels
-from dashboards.finding_page import capture_link, finding_page, live_url, timeline
+from dashboards.finding_page import capture_links, finding_page, live_url, timeline
 from monitors import rulebook
 
 from .conftest import ROOT
@@ -196,13 +196,18 @@ SHA = "d" * 64
 
 
 def test_finding_page_of_a_stale_column():
-    page = finding_page("demo", FINDING, {"name": "武兴区商务局", "portal": "http://127.0.0.18:8700/"}, EVENTS,
-                        {FINDING["subject"]: {"warc_path": f"dd/{SHA}.warc.gz", "fetched_at": "2026-12-08T03:55:49+08:00"}})
+    judged = {**FINDING, "evidence": json.dumps({**json.loads(FINDING["evidence"]), "captures": [
+        {"url": FINDING["subject"], "capture_id": 7, "sha256": SHA, "captured_at": "2026-12-08T03:55:49+08:00"}]})}
+    page = finding_page("demo", judged, {"name": "武兴区商务局", "portal": "http://127.0.0.18:8700/"}, EVENTS,
+                        {FINDING["subject"]: {"warc_path": f"ee/{'e' * 64}.warc.gz", "fetched_at": "2026-12-09"}},
+                        {7: {"id": 7, "url": FINDING["subject"], "warc_path": f"dd/{SHA}.warc.gz",
+                             "captured_at": "2026-12-08T03:55:49+08:00", "content_hash": SHA}})
     assert (page.headline, page.check, page.severity, page.status, page.agency_name) == (
         "栏目「新闻动态」已 45 天未更新", "栏目不更新", "扣分", "未解决", "武兴区商务局")
     assert page.live_url == FINDING["subject"]
-    assert page.capture == {"url": FINDING["subject"], "href": f"/-/evidence/demo/dd/{SHA}.warc.gz",
-                            "fetched_at": "2026-12-08T03:55:49+08:00", "sha256": SHA}
+    # the capture it was judged on, not the page's latest copy
+    assert page.captures == [{"url": FINDING["subject"], "open": "/-/archive/demo/7", "sha256": SHA,
+                              "download": f"/-/evidence/demo/dd/{SHA}.warc.gz", "captured_at": "2026-12-08T03:55:49+08:00"}]
     assert [(s.day, s.what, s.severity) for s in page.timeline] == [
         ("2026-11-20", "新问题", "提示"), ("2026-11-27", "严重程度上升", "扣分"), ("2026-12-01", "已解决", "扣分"),
         ("2026-12-04", "重新出现", "扣分"), ("2026-12-08", "最近一次确认", "扣分")]
@@ -224,6 +229,6 @@ def test_a_capture_is_linked_only_by_its_hash_path():
     broken = {**FINDING, "check_name": "broken_link", "subject": "http://x/a.doc",
               "evidence": json.dumps({"urls": ["http://x/a.doc", "http://x/p.html"], "on_pages": ["http://x/p.html"]})}
     pages = {"http://x/p.html": {"warc_path": f"dd/{SHA}.warc.gz", "fetched_at": "t"}}
-    assert capture_link("db", broken, pages)["url"] == "http://x/p.html"   # the page the link is on
-    assert capture_link("db", broken, {"http://x/p.html": {"warc_path": "../../etc/passwd"}}) is None
+    assert capture_links("db", broken, {}, pages)[0]["url"] == "http://x/p.html"   # the page the link is on
+    assert capture_links("db", broken, {}, {"http://x/p.html": {"warc_path": "../../etc/passwd"}}) == []
     assert timeline({**FINDING, "status": "resolved"}, EVENTS[:1])[-1].what == "新问题"

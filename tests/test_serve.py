@@ -94,10 +94,11 @@ def site(tmp_path_factory) -> Site:
 
 @contextlib.contextmanager
 def serving(db_path: Path, log_path: Path, env: dict | None = None):
-    """`gkwatch serve` on a free port until the block ends; its base URL."""
+    """`gkwatch serve` (and its archive replayer) on free ports until the block ends; its base URL."""
     port = free_port()
     with log_path.open("w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "gkwatch", "serve", "--db", str(db_path), "--port", str(port)],
+        server = subprocess.Popen([sys.executable, "-m", "gkwatch", "serve", "--db", str(db_path), "--port", str(port),
+                                   "--archive-port", str(free_port())],
                                   cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60

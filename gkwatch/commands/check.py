@@ -39,8 +39,11 @@ _CHECKS = ", ".join(f"{label.zh} {code}" for code, label in CHECKS.items())
 @db_option
 @click.option("--rulebook", "rulebook_path", metavar="FILE",
               help="规则手册 YAML (rulebook; default monitors/rulebook.yaml)")
+@click.option("--screenshots/--no-screenshots", default=True, show_default=True,
+              help="为新出现的页面级问题截图 (draw, with Chromium, the archived page each new finding about a "
+                   "whole page rests on: 首页/栏目不更新, 空白栏目, 缺少一级目录)")
 @click.pass_context
-def check_command(ctx, as_of, agency_ids, as_json, severity, db_path, rulebook_path):
+def check_command(ctx, as_of, agency_ids, as_json, severity, db_path, rulebook_path, screenshots):
     from core import clock
     from monitors.alerts import finding_link
     from monitors.rulebook import RulebookError, load as load_rulebook
@@ -56,6 +59,8 @@ def check_command(ctx, as_of, agency_ids, as_json, severity, db_path, rulebook_p
         document = run_checks(db, as_of or clock.today(), list(agency_ids) or None, rulebook=book)
     except RulebookError as exc:
         raise UserError(str(exc))
+    if screenshots:
+        _screenshots(db, path, document, config_of(ctx))
     code = exit_code(document, severity)
     base = _datasette_base(config_of(ctx))
     for finding in document["findings"]:
@@ -65,6 +70,16 @@ def check_command(ctx, as_of, agency_ids, as_json, severity, db_path, rulebook_p
     else:
         _print(document, severity)
     sys.exit(code)
+
+
+def _screenshots(db, path: str, document: dict, config) -> None:
+    """A screenshot that cannot be drawn (no Chromium here) is a note, never a failed check."""
+    from monitors.screenshots import take_screenshots
+
+    try:
+        take_screenshots(db.conn, path, document, config.crawl.chromium)
+    except Exception as exc:   # Playwright's errors are many; the check itself is done and recorded
+        click.echo(f"截图未完成 (screenshots not taken): {type(exc).__name__}: {str(exc)[:200]}", err=True)
 
 
 def _datasette_base(config) -> str:
