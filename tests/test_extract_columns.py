@@ -23,18 +23,10 @@ PORTALS = real_pages("portal")
 STAND_IN = "http://page.invalid/p1/p2/p3/"
 # pages.json names the Pingtan portal's six 政府信息公开 sub-columns; their types and nesting, read
 # on the page: one flat menu under the heading 政府信息公开专栏 (a title, not a column).
-PINGTAN = {"政府信息公开指南": "guide", "政府信息公开制度": "system", "管委会文件": "policy",
-           "法定主动公开内容": "statutory", "政府信息公开年报": "annual_report", "政府信息公开申请": "interaction"}
-
-
 def expected_columns(name: str) -> list[dict]:
-    expect = PORTALS[name]["expect"]
-    if "columns" in expect:
-        base = PORTALS[name]["url"] or STAND_IN
-        return [{"name": c["name"], "url": c["url"] or urljoin(base, c["href"]), "type": c["type"],
-                 "parent": c["parent"]} for c in expect["columns"]]
-    assert name == "pingtan_zwgk_portal.html"
-    return [{**c, "type": PINGTAN[c["name"]], "parent": None} for c in expect["subcolumns"]]
+    base = PORTALS[name]["url"] or STAND_IN
+    return [{"name": c["name"], "url": c["url"] or urljoin(base, c["href"]), "type": c["type"],
+             "parent": c["parent"]} for c in PORTALS[name]["expect"]["columns"]]
 
 
 def read(name: str) -> str:
