@@ -129,6 +129,16 @@ def full_date_years(text: str) -> list[int]:
     return [int(m["y"]) for m in _FULL_DATE.finditer(_half_width(text))]
 
 
+def full_dates(text: str) -> set[dt.date]:
+    """Every valid full date written in `text` (2024-01-05, 2024年1月5日, 2024/1/5 …)."""
+    found = set()
+    for m in _FULL_DATE.finditer(_half_width(text)):
+        day = DateMatch(int(m["y"]), int(m["m"] or m["m2"]), int(m["d"] or m["d2"])).to_date()
+        if day:
+            found.add(day)
+    return found
+
+
 def date_near(month: int, day: int, near: dt.date) -> dt.date | None:
     """The month-day closest to `near`: a `12-31` item whose URL says t20250102 is from 2024."""
     candidates = []

@@ -1,22 +1,26 @@
 """Detail pages: title, dates, source, 索引号/文号, attachments and body text.
 
-Order of trust: labelled fields on the page (发布日期：…, 索 引 号：…), then the standard <meta>
-set, then htmldate for the date. Never "the first date on the page": bodies are full of dates.
+Order of trust: what the page shows, labelled (发布日期：…, 索 引 号：…, see labels.py), then the
+standard <meta> set, then htmldate for the date. Never "the first date on the page": bodies are
+full of dates. A field the page does not show is None, whatever the <meta> says (ContentSource is
+often the site's name, or the title again).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections import defaultdict
+from copy import deepcopy
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from lxml import etree
 
 from .chrome import ChromeCache
-from .dates import parse_datetime
-from .dom import absolute_url, base_url, collapse, drop, is_element, is_hidden, parse_fresh
+from .dates import full_dates, parse_datetime
+from .dom import absolute_url, base_url, collapse, drop, is_element, is_hidden, parse_fresh, visible_text
 from .labels import has_label, labelled_fields
 
 _ZJEG_BODY = re.compile(r"<!--\s*ZJEG_RSS\.content\.begin\s*-->(.*?)<!--\s*ZJEG_RSS\.content\.end\s*-->", re.S)
@@ -36,8 +40,8 @@ _DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,15}\s*[〔\[［(（【]\s*(?:19|20)\d{2
 _NO_VALUE = {"无", "暂无", "-", "－", "—", "/", "／", "空"}
 _PUBLISHED_META = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time",
                    "dcterms.issued", "dc.date.issued", "publishtime")  # never Maketime: the build time
-_SOURCE_META = ("contentsource", "source")
 _TITLE_MARKER = re.compile(r"title", re.I)
+_BLOCK_HEADING = re.compile(r"相关|推荐|热点|热门|猜你|更多|延伸阅读")
 _SUBTITLE_MARKER = re.compile(r"sub|sec|small|second", re.I)
 # Pre-selections, in document order: only these elements can pass the per-element tests below
 # (a body marker or *title* is a class or id; an element without either carries none).
@@ -80,14 +84,14 @@ def extract_detail(html: str, url: str) -> Detail:
     # Between Hanweb's markers the text is exact; the container around them may hold more.
     body_text_root = _clean(parse_fresh(marked.group(1))) if marked else body
     text = _text(body_text_root) if body_text_root is not None else ""
-    heading = _heading(page_title, body, marked_elements)
+    heading = _heading(page_title, body, marked_elements, metas)
     if heading is not None and body is not None and body in heading.iterancestors():
         text = _without_header(text, collapse(heading.text_content()))
     fields = labelled_fields(root, body, heading)
     return Detail(
         title=_title(metas, fields, heading),
-        published=_published(fields, metas, html, url),
-        source=_first(fields, "source") or _first_meta(metas, _SOURCE_META),
+        published=_published(fields, metas, html, url, lambda: full_dates(visible_text(root))),
+        source=_first(fields, "source"),
         publisher=_first(fields, "publisher"),
         index_no=_first(fields, "index_no"),
         doc_no=_first(fields, "doc_no") or _doc_no_in_body(text),
@@ -184,43 +188,96 @@ def _without_header(text: str, heading: str) -> str:
     return "\n".join(lines)
 
 
-def _heading(page_title: str, body, marked_elements):
-    """The article's own heading: h1-h3 or a *title* element, best when <title> contains it."""
+def _heading(page_title: str, body, marked_elements, metas: dict):
+    """The article's own heading: h1-h3, a *title* element, or a bold first line of the body (a
+    公报 prints its title so), best when <title> or the ArticleTitle meta holds it; never the
+    site's or the column's name (SiteName, ColumnName), nor a block's (相关稿件, 热点推荐)."""
     chrome = ChromeCache()
+    names_of_place = {metas.get("sitename"), metas.get("columnname")}
+    meta_title = metas.get("articletitle", "")
+    title_key = _key(page_title)
     best, best_score = None, 0.0
-    for el in marked_elements:
+    lead = _lead_line(body)
+    for el in marked_elements + ([lead] if lead is not None else []):
         if el is body:
             continue
         names = f"{el.get('class', '')} {el.get('id', '')}"
         titled = bool(_TITLE_MARKER.search(names)) and not _SUBTITLE_MARKER.search(names)
-        if el.tag not in ("h1", "h2", "h3") and not titled:
+        if el.tag not in ("h1", "h2", "h3") and not titled and el is not lead:
             continue
-        text = collapse(el.text_content())
-        if not 4 <= len(text) <= 200 or el.find(".//a") is not None or chrome(el):
+        text = _shown_heading(el)
+        if (not 4 <= len(text) <= 200 or text in names_of_place or _BLOCK_HEADING.match(text)
+                or el.find(".//a") is not None or chrome(el)):
             continue
         score = {"h1": 3, "h2": 2, "h3": 1}.get(el.tag, 0) + (2 if titled else 0) + min(len(text), 50) / 50
-        if text in page_title:
+        if _key(text) in title_key:
             score += 10
+        if _most_of(text, meta_title):
+            score += 10
+        if el is lead and score < 10:
+            continue  # a bold first line is the title only when <title> or the meta says so
         if score > best_score:
             best, best_score = el, score
     return best
 
 
+def _lead_line(body):
+    """The body's first bold element when nothing precedes it: a title printed in the body."""
+    if body is None:
+        return None
+    start = body.text_content().lstrip()[:40]
+    for el in body.iter("strong", "b"):
+        text = el.text_content().strip()
+        return el if text and start.startswith(text[:20]) else None
+    return None
+
+
+def _shown_heading(el) -> str:
+    """A heading's text as shown: lines broken with <br> joined again, without a space."""
+    if el.find(".//br") is None:
+        return collapse(el.text_content())
+    copy = deepcopy(el)
+    for br in copy.iter("br"):
+        br.tail = "\u2029" + (br.tail or "")  # a mark no page text holds
+    return collapse(re.sub(r"\s*\u2029\s*", "", copy.text_content()))
+
+
+def _key(text: str | None) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+def _most_of(shown: str | None, meta: str | None) -> bool:
+    """A heading that is the ArticleTitle meta, or most of it (the meta may add the 文号)."""
+    return bool(shown and meta and shown in meta and 2 * len(shown) >= len(meta))
+
+
 def _title(metas: dict, fields: dict, heading) -> str | None:
-    if metas.get("articletitle"):
-        return metas["articletitle"]
-    return _first(fields, "title") or (collapse(heading.text_content()) if heading is not None else None)
+    """The labelled 标题/名称, else the heading the page shows, else the ArticleTitle meta. The meta
+    wins over a heading that is not part of it (a site name taken for the heading); a heading
+    that is most of it is what readers see (the meta may add the 文号: 「…公开表(金罚决字〔2024〕36号)」)."""
+    labelled = _first(fields, "title")
+    if labelled:
+        return labelled
+    shown = _shown_heading(heading) if heading is not None else None
+    meta = metas.get("articletitle")
+    return meta if meta and not _most_of(shown, meta) else shown
 
 
-def _published(fields: dict, metas: dict, html: str, url: str) -> str | None:
-    """A labelled 发布日期 first; a time from another source showing the same day completes it."""
-    candidates = [parse_datetime(v) for v in fields.get("published", []) + fields.get("published_loose", [])]
-    candidates += [parse_datetime(metas[name]) for name in _PUBLISHED_META if name in metas]
-    candidates = [c for c in candidates if c]
+def _published(fields: dict, metas: dict, html: str, url: str, shown_days) -> str | None:
+    """A labelled 发布日期 first, else the only date the box shows (成文日期/发文日期 without a
+    发布日期), else a <meta> date or htmldate's, but only when the page shows that day (an
+    unlabelled `2022-04-17` under the title): a date no reader sees is no publish date (metas
+    carry the build or migration time). A time from another source showing the same day
+    completes the day."""
+    labelled = fields.get("published", []) + fields.get("published_loose", []) or fields.get("written", [])
+    in_metas = [c for c in (parse_datetime(metas[name]) for name in _PUBLISHED_META if name in metas) if c]
+    candidates = ([c for c in map(parse_datetime, labelled) if c]
+                  or [c for c in in_metas if dt.date.fromisoformat(c[:10]) in shown_days()])
     if not candidates:
-        return _htmldate(html, url)
+        found = _htmldate(html, url)
+        return found if found and dt.date.fromisoformat(found[:10]) in shown_days() else None
     day = candidates[0][:10]
-    with_time = [c for c in candidates if c.startswith(day) and "T" in c]
+    with_time = [c for c in candidates + in_metas if c.startswith(day) and "T" in c]
     return with_time[0] if with_time else candidates[0]
 
 
@@ -239,10 +296,6 @@ def _first(fields: dict, name: str) -> str | None:
         if value not in _NO_VALUE:
             return value
     return None
-
-
-def _first_meta(metas: dict, names: tuple) -> str | None:
-    return next((metas[name] for name in names if name in metas), None)
 
 
 def _doc_no_in_body(text: str) -> str | None:

@@ -3,7 +3,12 @@
 Every link is climbed up to its record (the largest element that holds no other document link,
 or its li/tr). Records inside navigation, header, footer, breadcrumbs and share bars are
 dropped; the rest are grouped by container, structure and look, and the group that looks most
-like a document list wins: many records, real titles, dates, not under a 相关链接/友情链接 heading.
+like a document list wins. A table or list whose header row names its title and date columns
+(名称 | 索引号 | 发布机构 | 发布日期) is the list, however short; otherwise dates count for more
+than links: a record with its own date is a document, an undated link to a column page
+(`…/zcwj/`, `index.html`, `/col/col123/`) is navigation, and a group counts for more the more of
+its records are dated. So two dated rows outweigh a side menu of twenty column links, and a
+related-links block (相关链接/友情链接/热点) counts for little.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import lxml.html
 
@@ -27,6 +33,12 @@ _PAGER_TEXT = re.compile(
 _OTHER_BLOCK_HEADING = re.compile(r"相关链接|友情链接|相关文章|相关阅读|相关新闻|推荐阅读|热点|热门|排行|猜你")
 _SHORT_TEXT = 24  # a date cell or `[01-05]`, not a summary
 _YEAR_HEADING = re.compile(r"^\s*((?:19|20)\d\d)\s*年?\s*$")
+# A link to a column (a directory, its index or list page, Hanweb's /col/colN/), not to a document.
+_COLUMN_PATH = re.compile(r"(?:^|/)(?:(?:index|default|list\w*)\.\w+)?$|/col/col\d+/", re.I)
+# A list table's header row: a title column and a date column.
+_TITLE_HEADER = re.compile(r"标题|名称|题名|文件名|信息名称|主题")
+_DATE_HEADER = re.compile(r"日期|时间")
+_TITLE_POINTS, _MENU_POINTS, _DATE_POINTS = 2, 0.3, 4
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
@@ -93,7 +105,7 @@ def _main_group(records: list[Record]) -> list[Record]:
     groups: dict[tuple, list[Record]] = defaultdict(list)
     for record in records:
         groups[representative(key_of[_container(record)])].append(record)
-    return max(groups.values(), key=_group_score, default=[])
+    return max(groups.values(), key=lambda group: (_declared_list(group), _group_score(group)), default=[])
 
 
 def _container(record: Record) -> tuple:
@@ -217,8 +229,51 @@ def _signature(element, paths: dict) -> tuple:
 
 
 def _group_score(group: list[Record]) -> float:
-    score = sum((2 if len(r.title) >= 8 else 0.3) + (3 if r.written else 0) for r in group)
+    dated = sum(1 for r in group if r.written)
+    score = sum(_record_points(r) for r in group) * (0.5 + dated / len(group))
     return score * 0.1 if _under_other_heading(group[0].element) else score
+
+
+def _record_points(record: Record) -> float:
+    """A real title (8 characters or more) counts unless it is an undated link to a column page;
+    a date of its own counts twice as much."""
+    document = record.written is not None or not _COLUMN_PATH.search(urlsplit(record.url).path)
+    titled = len(record.title) >= 8 and document
+    return (_TITLE_POINTS if titled else _MENU_POINTS) + (_DATE_POINTS if record.written else 0)
+
+
+def _declared_list(group: list[Record]) -> bool:
+    """Rows (or items) under a header row that names a title column and a date column: in the
+    same table before them, in a header table right above it, or a header <li> of the same list."""
+    first = group[0].element
+    if first.tag not in _RECORD_TAGS:
+        return False
+    return any(_names_title_and_date(row) for row in _rows_before(first))
+
+
+def _rows_before(first):
+    if first.tag == "li":
+        yield from first.itersiblings(preceding=True)
+        return
+    table = next((el for el in first.iterancestors() if el.tag == "table"), None)
+    if table is None:
+        return
+    for row in table.iter("tr"):
+        if row is first:
+            break
+        yield row
+    above = table.getprevious()
+    while above is not None and not is_element(above):
+        above = above.getprevious()
+    if above is not None:
+        yield from (above.iter("tr") if above.tag == "table" else [above])
+
+
+def _names_title_and_date(row) -> bool:
+    if not is_element(row) or row.find(".//a") is not None:
+        return False
+    text = collapse(row.text_content())
+    return len(text) <= 60 and bool(_TITLE_HEADER.search(text)) and bool(_DATE_HEADER.search(text))
 
 
 def _under_other_heading(element) -> bool:

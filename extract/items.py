@@ -23,6 +23,10 @@ class ListPage:
     next_pages: list[str] = field(default_factory=list)  # absolute URLs of the column's further pages
     scripted: bool = False  # no items, but script that draws a list: needs a browser or its API
     data_endpoints: list[str] = field(default_factory=list)  # JSON/XML URLs named in inline scripts
+    # Why the page could not be read as a list with confidence, else None: "scripted" (no records;
+    # script draws the list), "no_list" (no records, and the page does not say it has none, as
+    # 暂无信息 or 共0条 would), "undated" (records, none with a date: navigation-like links only).
+    problem: str | None = None
 
     def to_json(self) -> dict:
         return {

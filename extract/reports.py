@@ -2,24 +2,40 @@
 cells and key figures. Judging what the tables say (勾稽关系, sums, impossible values) is the checks'
 work (``monitors/checks/report_judge.py``); ``problems`` here say only what could not be read.
 
-Two table formats are read, in any year: the 2021 standard (国办公开办函〔2021〕30号) and the 2019 trial
-format (〔2019〕60号); mixtures of both occur. Every table cell becomes ``{"row", "col", "value"}``: labels
-as printed with whitespace removed, multi-level headers joined with "/"; a blank cell is ``None``.
-Where a layout flattens the standard header (a PDF grid, a table without its 申请人情况 header) the
-label is completed to the standard path, so the same report gives the same cells in HTML and PDF.
-Cells are keyed by their labels, never by position. Pre-2019 free-text reports give ``figures``
-extracted with patterns. A report that cannot be read (scanned PDF, truncated page, neither format)
-gets entries in ``problems``; parsing never raises on bad input.
+A report's ``format`` is the form its tables take, judged from the tables themselves (never from
+its year alone):
+
+- "2021": the standard of 国办公开办函〔2021〕30号 (本年制发/本年废止/现行有效, 逾期不补正…);
+- "2019": the trial format of 〔2019〕60号 (本年新制作/本年新公开/对外公开总数量…); mixtures of
+  both occur and are read alike, into the tables ``active``, ``requests``, ``review_litigation``;
+- "pre2019": the old 政府信息公开情况统计表 (rows 统计指标/指标名称, columns 单位/计量单位,
+  统计数/数量/本年, 历年累计), read into the table ``statistics``, which the 2019/2021 tables
+  never borrow from: such a report is not blamed for their sections and tables;
+- "free": no table at all (text only; ``figures`` then come from patterns in the text).
+
+Every table cell becomes ``{"row", "col", "value"}``: labels as printed with whitespace removed,
+multi-level headers joined with "/"; a blank cell is ``None``. Where a layout flattens the standard
+header (a PDF grid, a table without its 申请人情况 header) the label is completed to the standard
+path, so the same report gives the same cells in HTML and PDF. Cells are keyed by their labels,
+never by position. A report that cannot be read (scanned PDF, truncated page, neither format) gets
+entries in ``problems``; parsing never raises on bad input.
+
+The year is the one its title names; a page without a title gives it in its body (「统计期限自
+2014年1月1日」, else the year its first lines name most, 「2014年，本局…」「2014年度」, never a
+date's year such as the publish date's).
 """
 
 from __future__ import annotations
 
 import io
+import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-TABLES = ("active", "requests", "review_litigation")
+TABLES = ("active", "requests", "review_litigation")  # the 2019/2021 tables, always in to_json()
+STATISTICS = "statistics"  # the pre-2019 统计表, in to_json() when the report has one
 
 # The six section headings of the 2021 format (and 2019): canonical name → patterns accepted.
 SECTIONS = (
@@ -95,14 +111,15 @@ class Report:
     format: str = "free"
     media: str = "html"
     sections: list[str] = field(default_factory=list)
-    tables: dict = field(default_factory=lambda: {t: [] for t in TABLES})
+    tables: dict = field(default_factory=lambda: {t: [] for t in (*TABLES, STATISTICS)})
     figures: dict = field(default_factory=dict)
     problems: list[dict] = field(default_factory=list)
     text: str = ""
 
     def to_json(self) -> dict:
         return {"year": self.year, "agency": self.agency, "published": self.published, "format": self.format,
-                "sections": list(self.sections), "tables": {t: [dict(c) for c in self.tables[t]] for t in TABLES},
+                "sections": list(self.sections),
+                "tables": {t: [dict(c) for c in cells] for t, cells in self.tables.items() if t in TABLES or cells},
                 "figures": dict(self.figures), "problems": [dict(p) for p in self.problems]}
 
     def record(self) -> dict:
@@ -177,13 +194,12 @@ def _parse(report: Report, body: bytes, url: str, content_type: str | None) -> N
     lines = [norm(line) for line in text.splitlines()]
     lines = [line for line in lines if line]
     if not title:
-        title = next((line for line in lines[:15] if is_report_title(line)), lines[0] if lines else None)
+        title = _title_in_text(lines[:15])
     report.title = title
     report.year = is_report_title(title) if title else None
     if report.year is None:
-        m = re.search(r"统计期限自((?:19|20)\d{2})年1月1日", norm(text))
-        report.year = int(m.group(1)) if m else None
-    if title and report.year:
+        report.year = _year_in_body(text, lines)
+    if title and is_report_title(title):  # the agency is the title's part before the year
         agency = re.split(r"(?:19|20)\d{2}\s*年", title)[0]
         report.agency = agency.strip("《“ ") or None
     if not published and media == "text":
@@ -193,20 +209,50 @@ def _parse(report: Report, body: bytes, url: str, content_type: str | None) -> N
     report.published = published
     report.sections = _sections(lines)
     _read_grids(report, grids)
-    report.figures = free_figures(text)
-    has_tables = any(report.tables[t] for t in TABLES)
-    report.format = _format(report) if has_tables else "free"
+    report.format = _format(report)
+    report.figures = statistics_figures(report.tables[STATISTICS]) if report.format == "pre2019" else {}
+    report.figures = {**free_figures(text), **report.figures}
+    has_tables = report.format != "free"
     if not text.strip() and not has_tables:
         if not any(p["kind"] in ("scanned", "unsupported", "unreadable") for p in report.problems):
             report.problems.append(_problem("empty", "报告无可读文本 (no readable text)"))
         return
     if report.year is None:
         report.problems.append(_problem("no_year", "无法确定报告年度 (report year not found)"))
-    if not has_tables and (report.year or 0) >= 2019:
+    if report.format in ("free", "pre2019") and (report.year or 0) >= 2019:  # its year's rules ask for them
+        old = "（只有2019年前的统计表）" if report.format == "pre2019" else ""
         report.problems.append(_problem(
-            "no_tables", "未找到统计表格：既非2021格式也非2019试行格式 (neither the 2021 nor the 2019 table format)"))
+            "no_tables", f"未找到统计表格：既非2021格式也非2019试行格式{old} (neither the 2021 nor the 2019 table format)"))
     if has_tables:
         report.problems += completeness(report)
+
+
+_YEAR_NAMED = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")  # 2014年, not 2014年2月25日
+
+
+def _year_in_body(text: str, lines: list[str]) -> int | None:
+    """The report year of a page without a title: its 统计期限, else the year its first lines
+    name most often (「2014年度」「2014年，本局…」); a date's year never counts."""
+    m = re.search(r"统计期限自((?:19|20)\d{2})年1月1日", norm(text))
+    if m:
+        return int(m.group(1))
+    years = Counter(int(y) for line in lines[:12] for y in _YEAR_NAMED.findall(line))
+    return years.most_common(1)[0][0] if years else None
+
+
+_NAME_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}$")  # 「淮安市洪泽区人民政府」: a name, no digits or punctuation
+
+
+def _title_in_text(lines: list[str]) -> str | None:
+    """The report's title among its first lines, with the agency's name when it is printed on the
+    line before the year (「淮安市人民政府」 / 「2024年政府信息公开工作年度报告」); else a short
+    first line."""
+    for k, line in enumerate(lines):
+        if is_report_title(line):
+            if k and re.match(r"(?:19|20)\d{2}", line) and _NAME_LINE.match(lines[k - 1]):
+                return lines[k - 1] + line
+            return line
+    return lines[0] if lines and len(lines[0]) <= 40 else None  # a heading, not the first paragraph
 
 
 # grids ----------------------------------------------------------------------------------------
@@ -258,28 +304,114 @@ def _pdf(body: bytes, report: Report):
     except ImportError:
         report.problems.append(_problem("unsupported", "未安装 pdfplumber，无法解析 PDF (pdfplumber missing)"))
         return "", []
-    texts, grids, origin = [], [], 10 ** 6
+    texts, tables, origins = [], [], itertools.count(10 ** 6)
     try:
         with pdfplumber.open(io.BytesIO(body)) as pdf:
-            for page in pdf.pages:
+            for page_no, page in enumerate(pdf.pages):
                 texts.append(page.extract_text() or "")
-                for table in page.extract_tables():
-                    grid = []
-                    for row in table:
-                        cells = []
-                        for cell in row:
-                            origin += 1
-                            cells.append((norm(cell), origin))
-                        grid.append(cells)
-                    grids.append(grid)
+                found = page.find_tables()
+                for k, table in enumerate(found):
+                    tables.append(_PdfTable(_pdf_grid(table, origins), page_no, k == 0, k == len(found) - 1))
     except Exception as exc:
         report.problems.append(_problem("unreadable", f"PDF 无法读取 (unreadable PDF): {type(exc).__name__}: {exc}"))
-        return "\n".join(texts), grids
+        return "\n".join(texts), [t.grid for t in tables]
     text = "\n".join(texts)
     if not norm(text):
         report.problems.append(_problem(
             "scanned", "PDF 没有文本层（扫描件），无法提取内容，需人工核查 (scanned PDF: no text layer)"))
-    return text, grids
+    return text, _joined_across_pages(tables)
+
+
+@dataclass
+class _PdfTable:
+    grid: list
+    page: int
+    first_on_page: bool
+    last_on_page: bool
+
+
+def _pdf_grid(table, origins) -> list[list[tuple[str, int]]]:
+    """A pdfplumber table as a grid like ``html_grids``: a merged cell (pdfplumber gives its other
+    slots as None) repeats its text and origin in every slot its box covers."""
+    rows, texts = table.rows, table.extract()
+    width = max(len(row.cells) for row in rows)
+    lefts, tops = {}, {}
+    for r, row in enumerate(rows):
+        for c, box in enumerate(row.cells):
+            if box is not None:
+                lefts.setdefault(c, box[0])
+                tops.setdefault(r, box[1])
+    grid: dict[tuple[int, int], tuple[str, int]] = {}
+    for r, row in enumerate(rows):
+        for c, box in enumerate(row.cells):
+            if box is None:
+                continue
+            cell = (norm(texts[r][c]), next(origins))
+            right = c + 1
+            while right < width and lefts.get(right, box[2]) < box[2] - 1:
+                right += 1
+            bottom = r + 1
+            while bottom < len(rows) and tops.get(bottom, box[3]) < box[3] - 1:
+                bottom += 1
+            for rr in range(r, bottom):
+                for cc in range(c, right):
+                    grid.setdefault((rr, cc), cell)
+    return [[grid.get((r, c), ("", -1)) for c in range(width)] for r in range(len(rows))]
+
+
+# A row label that starts a new row: 三、 （四） 2. 第二十条.
+_LABEL_START = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+)")
+
+
+def _joined_across_pages(tables: list[_PdfTable]) -> list:
+    """Grids, a table that a page break cut in two joined again: the first table of a page
+    continues the last one of the page before when it has the same width and does not repeat its
+    header. The cut runs through cells spanning rows (三、本年度办理结果, （四）无法提供): in the
+    continuation's first row, a row label left blank, or a fragment without a numbering of its
+    own (「法提供」) after a numbered one (「（四）无」), is the same cell as the one above it."""
+    grids: list = []
+    previous = None
+    for table in tables:
+        grid = table.grid
+        continued = (previous is not None and grids and table.first_on_page and previous.last_on_page
+                     and table.page == previous.page + 1 and grid and grids[-1]
+                     and len(grid[0]) == len(grids[-1][0]) and [t for t, _ in grid[0]] != [t for t, _ in grids[-1][0]])
+        if continued:
+            grids[-1] = _continue(grids[-1], grid)
+        else:
+            grids.append(grid)
+        previous = table
+    return grids
+
+
+def _continue(above: list, below: list) -> list:
+    """`below` appended to `above`, the cells the page break cut joined (see _joined_across_pages)."""
+    merged: dict[int, int] = {}  # origin in `below` -> the origin above that it continues
+    text_of = {origin: text for row in above for text, origin in row}
+    for c in range(_label_width(above + below)):
+        (text, origin), (upper, upper_origin) = below[0][c], above[-1][c]
+        if upper_origin == -1 or origin in merged:
+            continue
+        if not text:
+            merged[origin] = upper_origin
+        elif _LABEL_START.match(upper) and not _LABEL_START.match(text):
+            merged[origin] = upper_origin
+            text_of[upper_origin] = upper + text
+
+    def cell(text: str, origin: int) -> tuple[str, int]:
+        origin = merged.get(origin, origin)
+        return text_of.get(origin, text), origin
+
+    return [[cell(text, origin) for text, origin in row] for row in above + below]
+
+
+def _label_width(grid: list) -> int:
+    """How many leading columns hold row labels: those before the first number of any row."""
+    width = len(grid[0]) if grid else 0
+    firsts = [next((c for c, (t, _) in enumerate(row) if t and _UNIT.match(t.replace(",", ""))), width)
+              for row in grid]
+    numbered = [c for c in firsts if c < width]
+    return min(numbered) if numbered else 0
 
 
 def _docx(body: bytes, report: Report):
@@ -322,8 +454,17 @@ def _rtf_text(body: bytes) -> str:
 
 # tables ---------------------------------------------------------------------------------------
 
+# The old 统计表: its header (统计指标/指标名称, 计量单位, 历年累计) or its rows (收到申请数,
+# 申请答复数, 主动公开政府信息数); never a table with rows of the 2019/2021 forms.
+_STATISTICS_HEADER = re.compile(r"统计指标|指标名称|计量单位|历年累计")
+_STATISTICS_ROWS = re.compile(r"收到申请数|申请答复数|申请办结数|主动公开政府信息数|依申请公开情况|行政复议数量|行政诉讼数量")
+_NEW_FORMS = re.compile(r"本年新收|上年结转|结转下年度|本年制发|本年新制作|本年新公开|对外公开总数量")
+
+
 def _classify(grid) -> str | None:
     text = "".join(t for row in grid for t, _ in row)
+    if not _NEW_FORMS.search(text) and (_STATISTICS_HEADER.search(text) or len(_STATISTICS_ROWS.findall(text)) >= 2):
+        return STATISTICS
     if re.search(r"本年新收|上年结转|予以公开|不予公开|无法提供|不予处理|结转下年度", text):
         return "requests"
     if "复议" in text and ("诉讼" in text or "起诉" in text) and re.search(r"维持|纠正", text):
@@ -352,19 +493,17 @@ def _join(labels: list[str]) -> str:
 
 
 def _read_grids(report: Report, grids) -> None:
-    headers: dict[str, list[str] | None] = {}
+    """Cells of every table of the standard kinds. A table cut in two (by a page, or by the
+    layout) continues with the header and section of its part before (``carried``)."""
+    carried: dict[str, object] = {}
+    readers = {"requests": _requests, "review_litigation": _review, "active": _active, STATISTICS: _statistics}
     for grid in grids:
         kind = _classify(grid)
-        if kind == "requests":
-            cells = _requests(grid, headers.get(kind))
-        elif kind == "review_litigation":
-            cells = _review(grid)
-        elif kind == "active":
-            cells = _active(grid)
-        else:
+        if kind is None:
             continue
-        if kind == "requests" and cells[1]:
-            headers[kind] = cells[1]
+        cells = readers[kind](grid, carried.get(kind))
+        if cells[1]:
+            carried[kind] = cells[1]
         seen = {(c["row"], c["col"]) for c in report.tables[kind]}
         for c in cells[0]:
             if (c["row"], c["col"]) not in seen:
@@ -411,7 +550,7 @@ def _requests(grid, previous_cols):
     return cells, cols
 
 
-def _review(grid):
+def _review(grid, _carried=None):
     width = max(len(r) for r in grid)
     grid = [r + [("", -1)] * (width - len(r)) for r in grid]
     data = [r for r in grid if sum(1 for t, _ in r if t and cell_value(t)[0]) >= max(5, width // 2)]
@@ -436,9 +575,9 @@ def _review_col(path: str) -> str | None:
     return f"{group}/{result}" if group and result else None
 
 
-def _active(grid):
+def _active(grid, carried=None):
     cells = []
-    section, cols = "", []
+    section, cols = carried or ("", [])
     for row in grid:
         unique = _unique(row)
         texts = [t for t, _ in unique]
@@ -453,8 +592,8 @@ def _active(grid):
             continue
         rest = [t for t in texts[1:] if t]
         if first in ("信息内容", "项目", "内容") or (rest and not any(cell_value(t)[0] for t in rest)
-                                                and not cell_value(first)[0]):
-            cols = rest
+                                                and (not first or not cell_value(first)[0])):
+            cols = rest  # a header row, its first cell maybe cut off by a page break
             continue
         if cell_value(first)[0]:
             continue
@@ -462,10 +601,85 @@ def _active(grid):
         for col, (text, _) in zip(cols, unique[1:]):
             ok, value = cell_value(text)
             cells.append({"row": label, "col": col, "value": value if ok else None})
+    return cells, (section, cols)
+
+
+_UNIT_WORD = re.compile(r"^(?:条|件|次|个|人|篇|项|人次|万元|元|家|期|份|场|批|天|小时)$")
+_SECTION = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+
+
+def _statistics(grid, _carried=None):
+    """The old 统计表: a row per 指标 (label as printed; a label printed twice, like 「（二）被依法纠错数」
+    under both 四、行政复议 and 五、行政诉讼, is prefixed with its section), a column per value
+    heading (统计数, 本年, 历年累计); the unit column (单位, 计量单位) is neither."""
+    width = max(len(r) for r in grid)
+    grid = [r + [("", -1)] * (width - len(r)) for r in grid]
+    numeric = [any(_is_number(row[c][0]) for row in grid) for c in range(width)]
+    if not any(numeric):
+        return [], None
+    first_value = numeric.index(True)
+    header_rows, captions = [], []
+    for row in grid:
+        if any(_is_number(t) for t, _ in row):
+            break
+        if len({origin for _, origin in row}) == 1:
+            captions.append(row)  # a caption across the table (政府信息公开情况统计表（2014年度）)
+        elif any(t and not cell_value(t)[0] for t, _ in row[first_value:]):
+            header_rows.append(row)
+    body = [row for row in grid if row not in header_rows and row not in captions]
+    names = [_join([row[c][0] for row in header_rows]) for c in range(width)]
+    units = {c for c in range(width) if not numeric[c] and ("单位" in names[c] or _unit_column(body, c))}
+    labels = [c for c in range(first_value) if c not in units]
+    columns = [(c, names[c]) for c in range(first_value, width) if c not in units]
+    if len({name for _, name in columns}) < len(columns):  # unnamed value columns: by position
+        columns = [(c, name or str(k)) for k, (c, name) in enumerate(columns, start=1)]
+    rows, section = [], ""
+    for row in body:
+        label = _join([t for t, _ in _unique([row[c] for c in labels])])
+        if not label:
+            continue
+        if _SECTION.match(label):
+            section = label
+        rows.append((label, section, row))
+    printed = Counter(label for label, _, _ in rows)
+    cells, seen = [], set()
+    for label, section, row in rows:
+        if printed[label] > 1 and section and section != label:
+            label = f"{section}/{label}"
+        for c, name in columns:
+            if (label, name) not in seen:
+                seen.add((label, name))
+                ok, value = cell_value(row[c][0])
+                cells.append({"row": label, "col": name, "value": value if ok else None})
     return cells, None
 
 
+def _unit_column(rows, c: int) -> bool:
+    """A column of unit words (条, 件, 万元), blank or ——, with at least one unit."""
+    texts = [row[c][0] for row in rows if row[c][0]]
+    return any(_UNIT_WORD.match(t) for t in texts) and all(_UNIT_WORD.match(t) or cell_value(t) == (True, None)
+                                                           for t in texts)
+
+
+def _is_number(text: str) -> bool:
+    ok, value = cell_value(text)
+    return ok and value is not None
+
+
+def statistics_figures(cells: list[dict]) -> dict:
+    """Key figures of an old 统计表: items published (主动公开政府信息数) and requests received
+    (收到申请数), each from its own row only, in the first value column (统计数/本年)."""
+    figures = {}
+    for key, row in (("active_disclosed", "主动公开政府信息数"), ("requests_received", "收到申请数")):
+        values = [c["value"] for c in cells if row in c["row"].split("/")[-1]]
+        if values and values[0] is not None:
+            figures[key] = values[0]
+    return figures
+
+
 def _format(report: Report) -> str:
+    if not any(report.tables[t] for t in TABLES):
+        return "pre2019" if report.tables[STATISTICS] else "free"
     labels = " ".join(c["row"] + " " + c["col"] for t in TABLES for c in report.tables[t])
     if re.search(r"本年制发|本年废止|现行有效|本年处理决定|逾期不补正|缴纳费用", labels):
         return "2021"

@@ -1,5 +1,7 @@
 import hashlib
 
+import pytest
+
 from extract import extract_detail, extract_links
 
 from .conftest import FILES
@@ -20,7 +22,7 @@ def test_ucap_metadata_table():
     assert detail.to_json() | {"text": None} == {
         "title": "国务院办公厅关于进一步优化政务服务提升行政效能的通知",  # 标　　题, not <title>
         "published": "2024-01-05",  # 发布日期, not 成文日期, Maketime or the hidden copy's date
-        "source": "国务院办公厅",  # ContentSource meta: the page has no 来源 label
+        "source": None,  # the page shows no 来源 (its ContentSource meta is not shown to readers)
         "publisher": "国务院办公厅",
         "index_no": "000014349/2024-00012",  # 索　引　号 with U+3000; the hidden copy says 2023-00099
         "doc_no": None,  # 发文字号：无
@@ -100,16 +102,24 @@ def test_no_labelled_or_meta_date_means_no_date_not_the_first_body_date():
     assert extract_detail(html, "http://x.gov.cn/a/202306/t20230602_1.html").published is None
 
 
-def test_htmldate_is_the_last_fallback():
+def test_htmldate_is_the_last_fallback_for_a_day_the_page_shows():
     head = '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2023-06-01T08:00:00+08:00"}</script>'
-    html = page('<div class="content"><h1>关于开展夏季防汛检查的通知</h1><p>2023年7月1日起开展抽查。</p></div>', head)
+    html = page('<div class="content"><h1>关于开展夏季防汛检查的通知</h1><span class="time">2023-06-01</span>'
+                '<p>2023年7月1日起开展抽查。</p></div>', head)
     assert extract_detail(html, "http://x.gov.cn/a/b.html").published == "2023-06-01"
 
 
-def test_meta_pubdate_is_used_and_maketime_is_not():
-    head = '<meta name="Maketime" content="2024-05-02 10:00:00"><meta name="PubDate" content="2024年04月30日">'
-    html = page('<div class="TRS_Editor"><p>2024年5月1日起施行。</p></div>', head)
-    assert extract_detail(html, "http://x.gov.cn/a.html").published == "2024-04-30"
+def test_meta_pubdate_gives_the_time_of_the_day_the_page_shows_and_maketime_never():
+    head = '<meta name="Maketime" content="2024-05-02 10:00:00"><meta name="PubDate" content="2024-04-30 09:15">'
+    html = page('<div class="info"><span>2024年04月30日</span></div><div class="TRS_Editor"><p>2024年5月1日起施行。</p></div>', head)
+    assert extract_detail(html, "http://x.gov.cn/a.html").published == "2024-04-30T09:15"
+
+
+def test_a_date_only_in_metas_is_no_publish_date():
+    """A reader sees no date: the metas' (a build time, a migration's) are not taken for one."""
+    head = '<meta name="PubDate" content="2024年04月30日"><meta name="firstpublishedtime" content="2024-04-30-23:59:59">'
+    html = page('<div class="TRS_Editor"><p>各有关单位：</p><p>2024年5月1日起施行。</p></div>', head)
+    assert extract_detail(html, "http://x.gov.cn/a.html").published is None
 
 
 def test_labels_padded_with_ensp_and_values_in_the_next_element():
@@ -220,3 +230,71 @@ def test_attachment_served_by_a_download_script_is_known_by_its_name():
     assert extract_detail(html, "http://x.gov.cn/a/b.html").attachments == [
         {"title": "附件1：名单.xlsx", "url": "http://x.gov.cn/download.jsp?id=88"}
     ]
+
+
+# --- one label reader for every markup form of a label ----------------------------------------
+
+INDEX, PUBLISHER = "11341100003112345K/2024-00158", "滁州市生态环境局"
+
+
+@pytest.mark.parametrize("box", [
+    f"<table><tr><td>索引号</td><td>{INDEX}</td><td>发布机构</td><td>{PUBLISHER}</td></tr></table>",
+    f"<table><tr><th>索引号：</th><td>{INDEX}</td></tr><tr><th>发布机构：</th><td><span>{PUBLISHER}</span></td></tr></table>",
+    f"<ul><li><span>索引号：</span>{INDEX}</li><li><span>发布机构：</span>{PUBLISHER}</li></ul>",
+    f"<p><strong>索引号</strong>：{INDEX}</p><p><strong>发布机构</strong>：{PUBLISHER}</p>",
+    f"<p><b>索引号:</b> {INDEX}</p><p><b>发布机构:</b> {PUBLISHER}</p>",
+    f'<div><span class="lab">索引号</span><span class="val">{INDEX}</span></div>'
+    f'<div><span class="lab">发布机构</span><span class="val">{PUBLISHER}</span></div>',
+    f"<dl><dt>索引号：</dt><dd>{INDEX}</dd><dt>发布机构：</dt><dd>{PUBLISHER}</dd></dl>",
+    f"<table><tr><td>索&nbsp;&nbsp;引&nbsp;&nbsp;号</td><td>&nbsp;{INDEX}</td></tr>"
+    f"<tr><td>发&nbsp;布&nbsp;机&nbsp;构</td><td>&nbsp;{PUBLISHER}</td></tr></table>",
+    f"<p>索　引　号：{INDEX}</p><p>发&ensp;布&ensp;机&ensp;构：{PUBLISHER}</p>",
+    f"<p><strong>索&emsp;引&emsp;号</strong>　{INDEX}</p><p><strong>发布机构</strong>　{PUBLISHER}</p>",
+    f"<p>索引号：{INDEX}　　发布机构：{PUBLISHER}　　发布日期：2024-03-05</p>",
+    f"<p><strong>索引号：</strong>{INDEX} <strong>发布机构：</strong>{PUBLISHER}</p>",
+    f"<table><tr><td>索引号：{INDEX}<br>发布机构：{PUBLISHER}</td></tr></table>",
+    f"<table><tr><th>索引号</th><th>发布机构</th><th>发布日期</th></tr>"
+    f"<tr><td>{INDEX}</td><td>{PUBLISHER}</td><td>2024-03-05</td></tr></table>",
+    f"<!--<table><tr><td>索引号</td><td>OLD/2020-00001</td></tr></table>-->"
+    f"<table><tr><td>索引号</td><td>{INDEX}</td></tr><tr><td>文号</td><td>无</td>"
+    f"<td>发布机构</td><td>{PUBLISHER}</td></tr></table>",
+    f"<table><tr><td>文号</td><td>&nbsp;</td><td>索引号</td><td>{INDEX}</td></tr>"
+    f"<tr><td>发布机构</td><td>{PUBLISHER}</td><td>文号</td><td>/</td></tr></table>",
+], ids=["td-td", "th-td-colon", "li-span", "strong-colon-after", "b-half-width", "span-span", "dt-dd",
+        "nbsp-padded", "u3000-ensp-padded", "emsp-no-colon", "pairs-in-one-p", "strong-pairs-in-one-p",
+        "pairs-in-one-td", "header-row", "commented-copy-and-doc-no-none", "empty-and-slash-doc-no"])
+def test_every_markup_form_of_a_label(box):
+    html = page(f'<div class="xxgk">{box}</div><h1>关于开展2024年春季大气污染防治攻坚的通知</h1>'
+                '<div class="TRS_Editor"><p>各县（市、区）生态环境分局：</p><p>现就有关事项通知如下。</p></div>')
+    detail = extract_detail(html, "http://sthjj.chuzhou.gov.cn/xxgk/202403/t20240305_1.html")
+    assert (detail.index_no, detail.publisher, detail.doc_no) == (INDEX, PUBLISHER, None)
+
+
+def test_strong_labels_in_paragraphs_of_a_real_template():
+    """A 信息公开 box written as <p><strong>label</strong>：value</p> pairs, two to a paragraph,
+    below a commented-out older copy of the box (another 索引号, 文号「无」)."""
+    detail = extract_detail(fixture("strong_labels_detail.html"),
+                            "http://www.fengyang.gov.cn/public/6598921/1110983501.html")
+    assert detail.to_json() | {"text": None} == {
+        "title": "凤阳县人民政府办公室关于印发凤阳县2024年度重点民生工程实施方案的通知",
+        "published": "2024-04-12T16:20",  # the day shown; its time from the PubDate meta
+        "source": None,
+        "publisher": "凤阳县人民政府办公室",
+        "index_no": "11341126003134826J/202404-00021",
+        "doc_no": "凤政办〔2024〕8号",
+        "attachments": [{"title": "凤阳县2024年度重点民生工程实施方案.pdf",
+                         "url": "http://www.fengyang.gov.cn/group1/M00/2A/1B/wKgBZ2YZ1.pdf"}],
+        "text": None,
+    }
+    assert (detail.written, detail.validity) == ("2024-04-10", "有效")
+
+
+def test_a_related_documents_table_is_no_metadata():
+    """标题 | 发布日期 over rows of links is a list of other documents, not this one's labels."""
+    related = ('<div class="xgwj"><table><tr><th>标题</th><th>发布日期</th></tr>'
+               '<tr><td><a href="/a/1.html">关于印发某某办法的通知</a></td><td>2019-03-01</td></tr>'
+               '<tr><td><a href="/a/2.html">关于某某工作的通知</a></td><td>2018-07-15</td></tr></table></div>')
+    html = page('<h1 class="title">关于开展2024年春季大气污染防治攻坚的通知</h1><div class="info">发布日期：2024-03-05</div>'
+                '<div class="TRS_Editor"><p>各县（市、区）生态环境分局：</p></div>' + related)
+    detail = extract_detail(html, "http://x.gov.cn/a.html")
+    assert (detail.title, detail.published) == ("关于开展2024年春季大气污染防治攻坚的通知", "2024-03-05")

@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+import re
 
 import pytest
 
@@ -323,3 +324,116 @@ def test_year_rows_date_the_short_dates_below_them_and_a_numbered_pager_gives_la
 def test_short_dates_with_no_other_clue_are_never_later_than_the_page_build_time():
     assert [d for _, _, d in triples(extract_list(fixture("short_dates_build_time.html"), "http://127.0.0.15/tzgg/"))] == [
         "2026-01-06", "2025-12-29", "2025-12-02"]
+
+
+# --- a short dated list beside long navigation blocks ------------------------------------------
+
+LAIAN_URL = "http://www.laian.gov.cn/xxgk/fdzdgknr/ghjh/index.html"
+LAIAN_ITEMS = [
+    ("来安县2024年国民经济和社会发展计划",
+     "http://www.laian.gov.cn/xxgk/fdzdgknr/ghjh/202403/t20240305_7184125.html", "2024-03-05"),
+    # Cut with "..." in the list; the title attribute holds it whole.
+    ("来安县“十四五”规划纲要实施情况中期评估报告（2021—2023年）",
+     "http://www.laian.gov.cn/xxgk/fdzdgknr/ghjh/202401/t20240118_7101932.html", "2024-01-18"),
+]
+HEADER_ROW = "<tr><th width=\"46%\">名称</th><th width=\"22%\">索引号</th><th width=\"18%\">发布机构</th><th width=\"14%\">发布日期</th></tr>"
+SECOND_ROW = LAIAN_ITEMS[1][1].rsplit("/", 1)[1]
+
+
+def laian(edit=lambda page: page) -> str:
+    return edit(fixture("short_table_list_side_menu.html"))
+
+
+def without_second_row(page: str) -> str:
+    at = page.index(SECOND_ROW)
+    return page[:page.rindex("<tr>", 0, at)] + page[page.index("</tr>", at) + 5:]
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda page: page, LAIAN_ITEMS),
+    (without_second_row, LAIAN_ITEMS[:1]),  # one row: the table's header row still names it a list
+    (lambda page: page.replace(HEADER_ROW, ""), LAIAN_ITEMS),  # no header: its dates outweigh 28 menu links
+], ids=["two-rows", "one-row", "no-header-row"])
+def test_a_short_dated_table_list_wins_over_long_undated_menus(edit, expected):
+    """名称 | 索引号 | 发布机构 | 发布日期 with one or two rows, beside a menu of 16 column links
+    and 12 links to departments' sites, none of them in a nav/menu-named container."""
+    listing = extract_list(laian(edit), LAIAN_URL)
+    assert triples(listing) == expected
+    assert (listing.total_pages, listing.next_pages, listing.problem) == (1, [], None)
+
+
+# --- fail safe: a page not read as a list says so ------------------------------------------------
+
+def without_list(page: str) -> str:
+    return page[:page.index('<table class="xxgk-table"')] + page[page.index("</table>") + 8:]
+
+
+def test_only_navigation_links_is_no_confident_list():
+    listing = extract_list(laian(without_list), LAIAN_URL)
+    assert listing.items and all(item.date is None for item in listing.items)
+    assert listing.problem == "undated"
+
+
+@pytest.mark.parametrize("notice", ["<p>暂无信息</p>", "<div class=\"nodata\">暂无相关数据</div>", "<div class=\"page\">共0条 1/1页</div>",
+                                    "<script>var pageChnlInfo = {classsql: 'chnlid=653', recordCount: '0', prepage: 15};</script>"])
+def test_a_column_that_says_it_is_empty_is_read_as_empty(notice):
+    page = laian(without_list).replace('<div class="page">共2条 1/1页</div>', notice)
+    page = page[:page.index('<div class="zwgk-left')] + page[page.index('<div class="zwgk-right'):]  # no menus either
+    listing = extract_list(page, LAIAN_URL)
+    assert (listing.items, listing.problem) == ([], None)
+
+
+def test_a_page_without_list_or_notice_is_not_read():
+    page = laian(without_list).replace('<div class="page">共2条 1/1页</div>', "")
+    page = page[:page.index('<div class="zwgk-left')] + page[page.index('<div class="zwgk-right'):]
+    listing = extract_list(page, LAIAN_URL)
+    assert (listing.items, listing.problem) == ([], "no_list")
+
+
+def test_a_scripted_list_is_not_read_until_drawn():
+    assert extract_list(fixture("scripted_list.html"), "http://www.example.gov.cn/zcwjk/").problem == "scripted"
+
+
+def test_json_answers_say_empty_or_undated_too():
+    assert extract_list('{"total": 0, "data": []}', "http://x.gov.cn/api").problem is None
+    assert extract_list('{"data": []}', "http://x.gov.cn/api").problem == "no_list"
+    undated = extract_list('{"data": [{"title": "关于开展安全生产大检查的通知", "url": "/a/1.html"}]}', "http://x.gov.cn/api")
+    assert (len(undated.items), undated.problem) == (1, "undated")
+
+
+@pytest.mark.parametrize("pager, total", [
+    ("<div class='page'>共有12页 当前第1页</div>", 12),
+    ("<div class='page'>页次：1/8 每页20条</div>", 8),
+    ("<div class='page'>总页数：6　当前页：1</div>", 6),
+    ("<div class='page'>共224条记录，每页15条</div>", 15),
+    ("<div id='page'></div><script>var maxPageNum=0;\nmaxPageNum = 199;\nif (maxPageNum>1){drawPager();}</script>", 199),
+], ids=["gongyou", "yeci", "zongyeshu", "records-per-page", "pager-script"])
+def test_page_counts_as_pagers_print_them(pager, total):
+    html = f"""<ul class="list"><li><a href="./202401/t20240105_1.html">关于开展安全生产大检查的通知</a><span>2024-01-05</span></li>
+    <li><a href="./202401/t20240104_2.html">关于做好汛期值班工作的通知</a><span>2024-01-04</span></li></ul>{pager}"""
+    assert extract_list(html, "http://x.gov.cn/tzgg/index.html").total_pages == total
+
+
+@pytest.mark.parametrize("header", [
+    '<table class="head"><tr><td>标题</td><td>发布日期</td></tr></table>',  # a header table above the list's
+    None,
+], ids=["header-table-above", "header-li"])
+def test_a_header_outside_the_rows_declares_the_list_too(header):
+    rows = [("来安县2024年国民经济和社会发展计划", "./202403/t20240305_7184125.html", "2024-03-05")]
+    if header:
+        listing = header + "<table class=\"lb\">" + "".join(
+            f'<tr><td><a href="{u}">{t}</a></td><td>{d}</td></tr>' for t, u, d in rows) + "</table>"
+    else:
+        listing = '<ul class="lb"><li class="th"><span>文件名称</span><span>成文日期</span></li>' + "".join(
+            f'<li><a href="{u}">{t}</a><span>{d}</span></li>' for t, u, d in rows) + "</ul>"
+    page = laian().replace(laian()[laian().index('<table class="xxgk-table"'):laian().index("</table>") + 8], listing)
+    assert triples(extract_list(page, LAIAN_URL)) == [
+        ("来安县2024年国民经济和社会发展计划", "http://www.laian.gov.cn/xxgk/fdzdgknr/ghjh/202403/t20240305_7184125.html", "2024-03-05")]
+
+
+def test_the_header_row_decides_against_a_longer_block_of_undated_document_links():
+    """One dated row under 名称 … 发布日期, beside twelve undated links to documents (a 专题
+    sidebar): the header row names the list; without it, twelve real titles would outweigh one row."""
+    page = re.sub(r'href="http://(\w+)\.laian\.gov\.cn/"', r'href="/zt/\1/202402/t20240201_1.html"', laian(without_second_row))
+    assert triples(extract_list(page, LAIAN_URL)) == LAIAN_ITEMS[:1]
+    assert triples(extract_list(page.replace(HEADER_ROW, ""), LAIAN_URL))[0][2] is None

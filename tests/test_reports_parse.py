@@ -14,7 +14,7 @@ from monitors.checks.report_judge import judge
 from monitors.checks.reports import report_timeliness
 from monitors.rulebook import load
 
-from .conftest import REAL_PAGES, real_pages, run_gkwatch, seed
+from .conftest import FILES, REAL_PAGES, real_pages, run_gkwatch, seed
 
 REPORTS = real_pages("report")
 PINGTAN = {"file": "pingtan_annual_report_2023.html", **REPORTS["pingtan_annual_report_2023.html"]}
@@ -374,6 +374,65 @@ def test_a_2019_or_later_report_without_tables_is_in_neither_format():
     assert "既非2021格式也非2019试行格式" in report["problems"][0]["message"]
 
 
+# --- reports before 2019: the old 统计表, judged by its own form ---------------------------------
+
+MINGGUANG_URL = "http://www.mingguang.gov.cn/xxgk/zfxxgknb/201503/t20150320_1.html"
+
+
+def parse_fixture(name: str, url: str) -> dict:
+    return parse_report((FILES / "extract" / name).read_bytes(), url).to_json()
+
+
+def test_a_2014_statistics_table_is_the_pre2019_form_not_the_2019_template():
+    """The 国办 统计表 of 2014–2018 (统计指标 | 单位 | 统计数): read cell for cell into `statistics`,
+    never into the 2019/2021 tables, and nothing of those templates is missed in it."""
+    report = parse_fixture("report_2014_statistics_table.html", MINGGUANG_URL)
+    assert (report["year"], report["format"], report["agency"], report["published"]) == (
+        2014, "pre2019", "明光市民政局", "2015-03-20")
+    assert report["problems"] == [] and judge(report) == []
+    assert list(report["tables"]) == ["active", "requests", "review_litigation", "statistics"]
+    assert report["tables"]["active"] == report["tables"]["requests"] == report["tables"]["review_litigation"] == []
+    cells = {(c["row"], c["col"]): c["value"] for c in report["tables"]["statistics"]}
+    assert len(cells) == len(report["tables"]["statistics"]) == 65
+    assert {col for _, col in cells} == {"统计数"}  # the 单位 column is no value column
+    assert {row: value for (row, _), value in cells.items() if row.startswith(("（一）收到申请数", "1．当面", "3．网络"))} == {
+        "（一）收到申请数": 5, "1．当面申请数": 3, "3．网络申请数": 2}
+    # printed twice (under 四 and 五): each named with its section
+    assert [(row, value) for (row, _), value in cells.items() if "被依法纠错数" in row or "其他情形数" in row] == [
+        ("四、行政复议数量/（二）被依法纠错数", 0), ("四、行政复议数量/（三）其他情形数", 0),
+        ("五、行政诉讼数量/（二）被依法纠错数", 0), ("五、行政诉讼数量/（三）其他情形数", 0)]
+    assert cells[("四、行政复议数量", "统计数")] == 1
+    assert cells[("一、主动公开情况", "统计数")] is None  # ——
+    assert cells[("5．其他方式回应事件数", "统计数")] is None  # left blank
+    assert cells[("（四）政府信息公开专项经费（不包括用于政府公报编辑管理及政府网站建设维护等方面的经费）", "统计数")] == 1.5
+    assert cells[("（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条）", "统计数")] == 312
+    assert report["figures"] == {"active_disclosed": 312, "requests_received": 5, "reviews": 1}
+
+
+def test_an_older_table_with_cumulative_columns_in_a_page_without_title():
+    """指标名称 | 计量单位 | 本年 | 历年累计 (2008–2013), on a page with an empty <title> and no
+    heading: the year is the one the body names (2012年，本局…), not its publish year (2013)."""
+    report = parse_fixture("report_2012_cumulative_no_title.html",
+                           "http://tjj.example.gov.cn/xxgk/xxgknb/201303/t20130328_1.html")
+    assert (report["year"], report["format"], report["agency"], report["published"]) == (2012, "pre2019", None, "2013-03-28")
+    assert report["problems"] == [] and judge(report) == []
+    assert report["tables"]["requests"] == []  # its 不予公开数 row is not the 2019 table's 不予公开
+    cells = {(c["row"], c["col"]): c["value"] for c in report["tables"]["statistics"]}
+    assert len(cells) == 44 and {col for _, col in cells} == {"本年", "历年累计"}
+    assert (cells[("（一）收到申请数", "本年")], cells[("（一）收到申请数", "历年累计")]) == (4, 31)
+    assert (cells[("不予公开数", "本年")], cells[("不予公开数", "历年累计")]) == (1, 4)
+    assert cells[("针对本机关政府信息公开事务的行政诉讼数", "历年累计")] is None
+    # the requests received: its own row, this year's column; not 已答复数, not 历年累计
+    assert report["figures"] == {"active_disclosed": 186, "requests_received": 4}
+
+
+def test_the_year_of_a_report_without_title_is_never_a_dates_year():
+    body = ("<html><body><div class='content'><p>发布时间：2016年3月30日</p><p>一、概述</p>"
+            "<p>2015年，我办认真贯彻《条例》，2015年度主动公开信息120条。</p>"
+            "<p>2016年，我办将继续做好公开工作。</p></div></body></html>").encode()
+    assert parse_report(body, "http://x.gov.cn/nb/1.html").year == 2015
+
+
 @pytest.mark.parametrize("scan_from", [0, 10_000], ids=["one-pass-over-cells", "report-by-report"])
 def test_streamed_report_contents_find_what_loading_every_cell_found(tmp_path, monkeypatch, scan_from):
     """report_contents streams each chosen report's cells into judge() and counts the crawl in one
@@ -531,3 +590,12 @@ def test_a_report_is_judged_again_only_when_its_cells_or_the_judge_change(tmp_pa
     # a changed judge judges everything again
     monkeypatch.setattr(judge_module, "JUDGE_VERSION", "another-judge")
     assert judged() == {} and streamed.pop() == sorted(ids.values())
+
+
+def test_an_old_statistics_table_in_a_report_for_2019_or_later_lacks_its_years_tables():
+    """Judged by the rules of its own year: from 2019 the 〔2019〕60号/〔2021〕30号 tables are due."""
+    page = (FILES / "extract" / "report_2014_statistics_table.html").read_text(encoding="utf-8").replace("2014年", "2020年")
+    report = parse_report(page.encode(), MINGGUANG_URL).to_json()
+    assert (report["year"], report["format"]) == (2020, "pre2019")
+    assert [p["kind"] for p in report["problems"]] == ["no_tables"]
+    assert "只有2019年前的统计表" in report["problems"][0]["message"]

@@ -1,8 +1,12 @@
 """Judging an annual report's tables: 勾稽关系 (balance), sums that do not add up, impossible values.
 
 The parser (``extract.reports``) reads a report into cells; this judges the cells, for the
-``report_*`` checks. ``JUDGE_VERSION`` is this file's own digest: a change to the judge has every
-stored judgement (``report_judgements``) redone, a change to the parser does not.
+``report_*`` checks, by the rules of the report's own form: the 勾稽关系 and sums of the 2019 and
+2021 templates hold for their tables (``requests``, ``review_litigation``, ``active``) only. A
+report before 2019 has its old 统计表 in ``statistics``, whose template set no such relations: it
+is not judged, and nothing of it is read as a requests total. ``JUDGE_VERSION`` is this file's own
+digest: a change to the judge has every stored judgement (``report_judgements``) redone, a change
+to the parser does not.
 """
 
 from __future__ import annotations
