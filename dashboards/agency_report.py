@@ -36,7 +36,7 @@ TEMPLATE = "agency_report.html"
 FONTS = '"Noto Serif CJK SC", "Source Han Serif SC", "WenQuanYi Micro Hei", serif'
 
 # Annual reports (table reports): the table format the parser recognised, and the file it was in.
-REPORT_FORMATS = {"2021": "2021 年格式", "2019": "2019 年试行格式", "free": "无标准表格"}
+REPORT_FORMATS = {"2021": "2021 年格式", "2019": "2019 年试行格式", "pre2019": "2019 年前统计表", "free": "无标准表格"}
 REPORT_MEDIA = {"html": "网页", "pdf": "PDF", "docx": "Word", "doc": "Word", "rtf": "RTF", "text": "纯文本"}
 # Where the first of a finding's URLs points, by check (the default: the page judged).
 PAGE_LABELS = {

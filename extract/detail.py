@@ -22,6 +22,7 @@ from .chrome import ChromeCache
 from .dates import full_dates, parse_datetime
 from .dom import absolute_url, base_url, collapse, drop, is_element, is_hidden, parse_fresh, visible_text
 from .labels import has_label, labelled_fields
+from .privacy import find_personal_numbers, mask_text
 
 _ZJEG_BODY = re.compile(r"<!--\s*ZJEG_RSS\.content\.begin\s*-->(.*?)<!--\s*ZJEG_RSS\.content\.end\s*-->", re.S)
 # Body containers by class or id token, most specific first.
@@ -63,12 +64,15 @@ class Detail:
     written: str | None = None  # 成文日期
     validity: str | None = None  # 有效性
     content_hash: str = ""  # sha256 of the body text without whitespace: re-renders hash equal
+    # Personal numbers the page shows, masked ({"kind", "masked", "where": "page"}); title and text
+    # carry them masked too, so nothing downstream ever holds a full number.
+    privacy: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {
             "title": self.title, "published": self.published, "source": self.source,
             "publisher": self.publisher, "index_no": self.index_no, "doc_no": self.doc_no,
-            "attachments": [dict(a) for a in self.attachments], "text": self.text,
+            "attachments": [dict(a) for a in self.attachments], "text": self.text, "privacy": list(self.privacy),
         }
 
 
@@ -88,8 +92,12 @@ def extract_detail(html: str, url: str) -> Detail:
     if heading is not None and body is not None and body in heading.iterancestors():
         text = _without_header(text, collapse(heading.text_content()))
     fields = labelled_fields(root, body, heading)
+    title = _title(metas, fields, heading)
+    privacy = [found.to_json("page") for found in find_personal_numbers(f"{title or ''}\n{text}")]
+    if privacy:
+        title, text = title and mask_text(title), mask_text(text)
     return Detail(
-        title=_title(metas, fields, heading),
+        title=title,
         published=_published(fields, metas, html, url, lambda: full_dates(visible_text(root))),
         source=_first(fields, "source"),
         publisher=_first(fields, "publisher"),
@@ -100,6 +108,7 @@ def extract_detail(html: str, url: str) -> Detail:
         written=parse_datetime(_first(fields, "written") or ""),
         validity=_first(fields, "validity"),
         content_hash=hashlib.sha256(re.sub(r"\s+", "", text).encode()).hexdigest(),
+        privacy=privacy,
     )
 
 

@@ -32,4 +32,5 @@ class ListPage:
         return {
             "items": [item.to_json() for item in self.items],
             "pagination": {"total_pages": self.total_pages, "next": list(self.next_pages)},
+            "problem": self.problem,
         }

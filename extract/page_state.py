@@ -153,7 +153,7 @@ def _mentions(lowered: bytes, phrases: tuple[bytes, ...]) -> bool:
 _EMPTY_LIST = re.compile(
     r"暂\s*无\s*(?:相关|任何)?\s*(?:信息|数据|内容|记录|文章|文件|公开信息)|没有(?:找到)?(?:相关|任何)?(?:信息|数据|内容|记录)"
     r"|查无(?:相关)?(?:信息|数据|记录)|无相关(?:信息|数据|记录)|无(?:数据|记录)(?![\u4e00-\u9fff])|共\s*0\s*(?:条|篇|页)|(?:记录|信息|文章)(?:总?数|共)\s*[:：]?\s*0\s*(?:条|篇)?(?!\d)"
-    r"|<totalrecord>\s*0\s*</totalrecord>|recordCount\s*[:=]\s*['\"]?0['\"]?(?!\d)")
+    r"|<totalrecord>\s*0\s*</totalrecord>|(?:recordCount|totalRecord)\s*[:=]\s*['\"]?0['\"]?(?!\d)")
 
 
 def says_empty(html: str) -> bool:

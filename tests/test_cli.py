@@ -35,7 +35,8 @@ def test_extract_list_prints_the_contract():
                          "--url", "http://nyj.shandong.gov.cn/col/col59960/")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"items", "pagination"}
+    assert set(data) == {"items", "pagination", "problem"}
+    assert data["problem"] is None
     assert set(data["pagination"]) == {"total_pages", "next"}
     assert data["pagination"]["total_pages"] == 15 and len(data["items"]) == 45
     assert data["items"][0] == {
@@ -48,7 +49,8 @@ def test_extract_detail_prints_the_contract():
     result = run_gkwatch("extract", "detail", REAL_PAGES / "pingtan_gwhwj_detail_67534.html",
                          "--url", "https://www.pingtan.gov.cn/zwgk/zfxxgk/gwhwj/cxjshgldzd/201905/t20190524_67534.htm")
     data = json.loads(result.stdout)
-    assert set(data) == {"title", "published", "source", "publisher", "index_no", "doc_no", "attachments", "text"}
+    assert set(data) == {"title", "published", "source", "publisher", "index_no", "doc_no", "attachments", "text",
+                         "privacy"}
     assert (data["index_no"], data["doc_no"], data["published"][:10]) == (
         "PZ00101-1300-2019-00020", "岚综管综〔2019〕87号", "2019-05-24")
 

@@ -30,7 +30,7 @@ def test_ucap_metadata_table():
             "title": "国家政务服务事项基本目录（2024年版）",
             "url": "http://www.gov.cn/zhengce/content/2024-01/05/P020240105395123456789.pdf",
         }],
-        "text": None,
+        "text": None, "privacy": [],
     }
     assert (detail.written, detail.validity) == ("2024-01-03", None)
 
@@ -62,7 +62,7 @@ def test_commented_out_fields_are_ignored_and_attachments_stay_inside_the_articl
             {"title": "森林防火检查表.docx", "url": "http://yjj.example.gov.cn/tzgg/202403/P020240305531234567890.docx"},
             {"title": "重点防火区域清单", "url": "http://yjj.example.gov.cn/tzgg/202403/P020240305531234567891.xls"},
         ],
-        "text": None,
+        "text": None, "privacy": [],
     }
 
 
@@ -191,7 +191,7 @@ def test_content_hash_ignores_markup_and_whitespace_but_not_text():
 def test_empty_page_never_raises():
     detail = extract_detail("", "http://x.gov.cn/a.html")
     assert detail.to_json() == {"title": None, "published": None, "source": None, "publisher": None,
-                                "index_no": None, "doc_no": None, "attachments": [], "text": ""}
+                                "index_no": None, "doc_no": None, "attachments": [], "text": "", "privacy": []}
 
 
 def test_title_and_info_lines_sharing_the_body_container_stay_out_of_text_and_hash():
@@ -284,7 +284,7 @@ def test_strong_labels_in_paragraphs_of_a_real_template():
         "doc_no": "凤政办〔2024〕8号",
         "attachments": [{"title": "凤阳县2024年度重点民生工程实施方案.pdf",
                          "url": "http://www.fengyang.gov.cn/group1/M00/2A/1B/wKgBZ2YZ1.pdf"}],
-        "text": None,
+        "text": None, "privacy": [],
     }
     assert (detail.written, detail.validity) == ("2024-04-10", "有效")
 

@@ -87,7 +87,7 @@ def test_detail_optional_facts(name, fact):
 
 def test_detail_to_json_has_exactly_the_agreed_keys():
     assert set(detail_page("pingtan_gwhwj_detail_67534.html").to_json()) == {
-        "title", "published", "source", "publisher", "index_no", "doc_no", "attachments", "text",
+        "title", "published", "source", "publisher", "index_no", "doc_no", "attachments", "text", "privacy",
     }
 
 

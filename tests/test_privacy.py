@@ -4,6 +4,7 @@ found and masked; look-alike numbers (orders, bank cards, dates, fixed lines) ar
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -68,3 +69,18 @@ def test_masked_text_and_bytes_keep_no_full_number():
 ])
 def test_mask(kind, number, masked):
     assert mask(kind, number) == masked
+
+
+def test_extract_detail_reports_masked_numbers_and_no_look_alikes():
+    from .conftest import FILES, run_gkwatch
+
+    shown = json.loads(run_gkwatch("extract", "detail", FILES / "extract" / "privacy_detail.html",
+                                   "--url", "http://swj.qingchuan.example.gov.cn/xxgk/t1.html").stdout)
+    assert shown["privacy"] == [{"kind": "id_card", "masked": "3401**********0024", "where": "page"},
+                                {"kind": "mobile", "masked": "138****5678", "where": "page"}]
+    assert "340102198503120024" not in shown["text"] and "3401**********0024" in shown["text"]
+    assert "13812345678" not in shown["text"] and "0551-62345678" in shown["text"]   # an office line stays
+    look_alikes = json.loads(run_gkwatch("extract", "detail", FILES / "extract" / "privacy_lookalikes_detail.html",
+                                         "--url", "http://swj.qingchuan.example.gov.cn/xxgk/t2.html").stdout)
+    assert look_alikes["privacy"] == []
+    assert "202609170001234567" in look_alikes["text"] and "6222021234567890123" in look_alikes["text"]

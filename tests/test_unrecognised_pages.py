@@ -76,6 +76,7 @@ def test_a_column_page_without_a_list_is_unrecognised_not_empty(site, tmp_path):
     ("<div>共0条记录 第1/1页</div>", True),
     ("pagebar: {prepage: 10, recordCount: '0'}", True),
     ("<datastore><totalrecord>0</totalrecord></datastore>", True),
+    ("<script>var totalRecord = 0; var perPage = 15;</script>", True),   # 大汉 Hanweb's pager config
     ("<div>共10条记录</div>", False),
     ("pagebar: {prepage: 10, recordCount: '20'}", False),
     ("<p>本年度无信息公开申请。</p>", False),            # a sentence of a report, not a list's state

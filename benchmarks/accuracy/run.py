@@ -64,7 +64,7 @@ def score_list(name: str, page: dict) -> dict:
 
 def detail_values(detail: dict) -> dict:
     return {**detail, "published": (detail.get("published") or "")[:10] or None,
-            "attachments": [{"name": a["name"], "url": a["url"]} for a in detail.get("attachments") or []]}
+            "attachments": [{"name": a["title"], "url": a["url"]} for a in detail.get("attachments") or []]}
 
 
 def score_detail(name: str, page: dict) -> dict:

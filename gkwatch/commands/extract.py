@@ -22,8 +22,10 @@ def extract(ctx, kind, source, base_url, encoding):
     """调试提取 Print what the extractors see on one page, as JSON (like `scrapy parse`).
 
     \b
-    list   → {"items": [{"title", "url", "date"}], "pagination": {"total_pages", "next"}}
-    detail → {"title", "published", "source", "publisher", "index_no", "doc_no", "attachments", "text"}
+    list   → {"items": [{"title", "url", "date"}], "pagination": {"total_pages", "next"},
+              "problem": null | "no_list" | "undated" | "scripted"}  (why the list was not read)
+    detail → {"title", "published", "source", "publisher", "index_no", "doc_no", "attachments", "text",
+              "privacy": [{"kind": "id_card" | "mobile", "masked", "where"}]}  (numbers masked in text too)
     report → {"year", "agency", "published", "format", "sections", "tables", "figures", "problems"}
              (problems: what could not be read, then what the checks judge wrong in the tables)
     columns → {"columns": [{"name", "url", "type", "parent"}]}: the page's 政务公开 columns in
