@@ -129,6 +129,41 @@ VERIFICATIONS: dict[str, Label] = {
     "VERIFIED-2nd": Label("据转载或地方文件核对", "read in a reprint, a local document or a real report"),
     "UNVERIFIED": Label("未找到原文，为 gkwatch 的推断", "an inference: no source found"),
 }
+# Every key a check writes into a finding's evidence, in the order a reader wants them (the page and
+# what was seen on it first; the rule last), with its label. Keys under RULE_KEYS describe the rule.
+EVIDENCE_KEYS: dict[str, str] = {
+    "urls": "相关网页", "page": "页面", "navigation_only": "首页仅为导航入口", "column": "栏目",
+    "column_type": "栏目类型", "column_url": "栏目网址", "name": "缺少", "report_year": "年度", "title": "标题",
+    "last_item_title": "最近一条信息", "last_item_url": "最近一条信息网址", "last_item_date": "最近一条发布日期",
+    "published": "发布日期", "deadline": "法定期限", "days_since_update": "未更新天数", "threshold_days": "规定期限",
+    "days_overdue": "超期天数", "missing_since": "从列表中消失于", "removed_at": "确认撤下日期",
+    "on_pages": "所在页面", "status": "HTTP 状态码", "error": "错误", "consecutive_failures": "连续失败次数",
+    "conclusive": "网站明确答复页面不存在", "last_checked_at": "最近检查时间",
+    "month": "月份", "items": "公开条数", "monthly_quota": "每月承诺条数", "shortfall": "差额",
+    "window_days": "统计天数", "crowding_items": "动态类信息条数", "crowded_items": "其他信息条数", "ratio": "比例",
+    "min_ratio": "最低比例", "by_type": "各类栏目条数",
+    "period_from": "监测起", "period_to": "监测止", "period_days": "监测天数", "min_probes_per_day": "每天至少访问",
+    "probes": "访问次数", "failed_probes": "打不开次数", "failed_share": "打不开比例", "veto_share": "单项否决比例",
+    "timeout_seconds": "超时时限（秒）", "failures": "打不开的原因", "excluded": "不计入的访问",
+    "from_crawls": "其中来自抓取", "last_failure": "最近一次打不开",
+    "consecutive_slow": "连续缓慢次数", "threshold_seconds": "时限（秒）", "last_elapsed_ms": "最近用时（毫秒）",
+    "last_waited_ms": "最近等待（毫秒）", "last_verdict": "最近读取结果", "last_error": "最近错误",
+    "last_status": "最近状态码", "last_fetched_at": "最近抓取时间",
+    "columns": "不符的栏", "detail": "明细", "missing": "缺少的章节", "claimed": "报告所称主动公开条数",
+    "crawled": "网站可见条数", "tolerance": "容差",
+    "column_types": "可对应的栏目类型", "name_keywords": "栏目名称关键词", "category": "类别",
+    "soft": "非 19 号单项否决指标（依据较弱）", "site_veto": "全站单项否决", "latest_run": "抓取批次",
+    "counting": "计数规则",
+    "item_title": "信息标题", "item_url": "信息网址", "doc_no": "文号", "declared_date": "所标发布日期",
+    "first_listed": "首次出现在列表中", "grace_days": "宽限天数", "first_listed_capture": "首次出现时的存档",
+    "walks_without_it": "此前未列出它的翻阅", "days_since": "已过天数", "searched_for": "查找的解读名称",
+    "id_cards": "身份证号码个数", "mobiles": "手机号码个数", "numbers": "号码（已遮盖）",
+    "change": "变化", "previous_name": "原名称", "compared_runs": "对比的抓取批次", "portal_captures": "专栏页存档",
+    "board": "留言板", "message_title": "留言标题", "asked": "留言时间", "replied": "回复时间", "days_waited": "已等待",
+    "captures": "检查所依据的存档",
+    "rule": "规则", "rule_source": "规则出处", "citation": "依据原文", "verification": "核实程度",
+}
+
 # The site itself says the page is not there: a broken link or a removed item.
 GONE_VERDICTS = ("not_found", "soft_404")
 # The site did not answer as a site should: counted towards 站点无法访问 / 链接不可用 over time.
@@ -145,6 +180,6 @@ def severity_label(severity: str) -> str:
     return SEVERITIES[severity].zh
 
 
-__all__ = ["AVAILABILITY", "CHECKS", "CRAWL_STATUSES", "DOWN_VERDICTS", "EVENTS", "FINDING_STATUSES", "GONE_VERDICTS", "KINDS",
+__all__ = ["AVAILABILITY", "CHECKS", "CRAWL_STATUSES", "DOWN_VERDICTS", "EVENTS", "EVIDENCE_KEYS", "FINDING_STATUSES", "GONE_VERDICTS", "KINDS",
            "LEVELS", "Label", "PAGE_KINDS", "SEVERITIES", "SEVERITY_RANK", "VERDICTS", "VERIFICATIONS", "check_label",
            "column_type_label", "severity_label"]

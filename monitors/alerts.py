@@ -24,7 +24,7 @@ from apprise.decorators import notify as apprise_notify
 
 from core.clock import iso
 from core.config import Subscriber
-from core.vocabulary import EVENTS, SEVERITY_RANK, check_label, severity_label
+from core.vocabulary import EVENTS, EVIDENCE_KEYS, SEVERITY_RANK, check_label, column_type_label, severity_label
 
 from . import crawl_health
 
@@ -164,10 +164,16 @@ def _evidence(text: str | None) -> str:
         return (text or "")[:EVIDENCE_CHARS]
     for key in ("rule", "citation", "rule_source", "verification"):
         evidence.pop(key, None)
-    evidence = {k: v for k, v in evidence.items() if v not in (None, False, [], {}, "")}
-    shown = "；".join(f"{k}={v if not isinstance(v, (list, dict)) else json.dumps(v, ensure_ascii=False)}"
+    evidence = {k: v for k, v in evidence.items() if v not in (None, False, [], {}, "") and k != "captures"}
+    shown = "；".join(f"{EVIDENCE_KEYS.get(k, k)}：{column_type_label(v) if k == 'column_type' else _value(v)}"
                      for k, v in evidence.items())
     return shown if len(shown) <= EVIDENCE_CHARS else shown[:EVIDENCE_CHARS - 1] + "…"
+
+
+def _value(value) -> str:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "、".join(value)
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
 
 
 def _check(event: dict) -> str:

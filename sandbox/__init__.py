@@ -27,6 +27,13 @@ The first ten listen on 127.0.0.11–20, the last three on 127.0.0.42–44 (afte
 ``model.address_index``). The seed documents are in tests/files/seeds; the newer families follow
 the real pages of tests/files/real-pages (``families/haiyun.py``, ``gkmlpt.py``, ``powereasy.py``).
 
+What only a crawler with history sees is planted as well (``ColumnSpec``'s history fields): message
+boards (淮岭 市长信箱 as labelled rows, 青石 网上留言 as a table, 元川 局长信箱 from a JSON endpoint) with
+messages answered late or never; a 解读 for every policy document but one (宣林); residents' ID and
+mobile numbers in a 公示 page (淮岭市商务局) and a PDF attachment (南屿), look-alikes beside them and at
+the clean agency; and on ``agencies.HISTORY_DAY`` (2026-11-23), the day after the tests' reference
+day, a back-dated item (武兴) and a reorganised portal (石川: a column renamed, moved, dropped, added).
+
 Use ``Sandbox(as_of).start()`` (or ``with Sandbox(as_of) as sb``), ``build_manifest(as_of, port)`` for
 the truth, ``registry_entries(port)`` for registry YAML.
 

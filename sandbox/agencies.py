@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 LAUNCH = dt.date(2024, 1, 1)     # every sandbox site went live (and migrated its old reports) then
 CALENDAR_END = dt.date(2030, 12, 31)
+# The day after the tests' reference day (2026-11-22): 武兴 posts a back-dated item and 石川 reorganises its portal.
+HISTORY_DAY = dt.date(2026, 11, 23)
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,16 @@ class ColumnSpec:
     removed: tuple[int, dt.date] | None = None  # (nth newest item on that day, removed_on)
     pinned: bool = False         # an old item 置顶 on top of the list
     broken_attachment: bool = False  # one item links an attachment that 404s
+    # history plants (issue #17): what only a crawler that keeps every day's walk can see
+    closed: dt.date | None = None  # the portal drops it that day: unlinked, its page 404s (its documents stay online)
+    renamed: tuple[dt.date, str] | None = None  # (day, name): the same page carries a new name from that day
+    moved: tuple[dt.date, str] | None = None    # (day, slug): the same column at a new address from that day
+    backdated: tuple[dt.date, dt.date] | None = None  # (declared, posted): an item dated ``declared`` listed only from ``posted``
+    uninterpreted: dt.date | None = None  # the first policy document on or after that day gets no 解读
+    discloses: tuple[dt.date, str] | None = None  # (day, "page" | "attachment"): the first item on or after
+    #   that day shows residents' ID and mobile numbers in its page or in a PDF attachment
+    lookalikes: dt.date | None = None  # the first item on or after that day shows order, account and date numbers
+    late_messages: tuple[tuple[dt.date, dt.date | None], ...] = ()  # a board's (asked, replied or never) answered late
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,7 @@ AGENCIES: tuple[AgencySpec, ...] = (
               C("statistics", "统计信息", "tjxx", slow=True),
               C("personnel", "人事信息", "rsxx")),
             C("annual_report", "政府信息公开年报", "zfxxgknb"),
+            C("interaction", "市长信箱", "szxx", created=D(2025, 9, 1), late_messages=((D(2026, 7, 14), None),)),
         ),
     ),
     AgencySpec(
@@ -107,7 +120,7 @@ AGENCIES: tuple[AgencySpec, ...] = (
               C("org", "机构职能", "jgzn"),
               C("leaders", "领导信息", "ldxx"),
               C("policy", "规范性文件", "gfxwj"),
-              C("notice", "通知公告", "tzgg", broken_attachment=True),
+              C("notice", "通知公告", "tzgg", broken_attachment=True, discloses=(D(2026, 9, 1), "page")),
               C("news", "工作动态", "gzdt"),
               C("budget", "部门预决算", "bmyjs"),
               C("licensing", "行政许可", "xzxk", empty=True),
@@ -132,7 +145,7 @@ AGENCIES: tuple[AgencySpec, ...] = (
               C("notice", "通知公告", "tzgg"),
               C("news", "财政动态", "czdt"),
               C("budget", "财政预决算", "czyjs"),
-              C("procurement", "政府采购", "zfcg"),
+              C("procurement", "政府采购", "zfcg", lookalikes=D(2026, 9, 1)),
               C("personnel", "人事信息", "rsxx"),
               C("planning", "规划计划", "ghjh")),
             C("annual_report", "政府信息公开年报", "zfxxgknb"),
@@ -150,7 +163,7 @@ AGENCIES: tuple[AgencySpec, ...] = (
             C("statutory", "法定主动公开内容", "fdzdgk",
               C("org", "机构职能", "jgzn"),
               C("leaders", "领导信息", "ldxx"),
-              C("policy", "政策文件", "zcwj"),
+              C("policy", "政策文件", "zcwj", uninterpreted=D(2026, 8, 1)),
               C("notice", "通知公告", "tzgg", removed=(5, D(2026, 11, 10))),
               C("news", "部门动态", "bmdt"),
               C("budget", "财政资金", "czzj"),
@@ -172,7 +185,7 @@ AGENCIES: tuple[AgencySpec, ...] = (
               C("org", "机构职能", "jgzn"),
               C("leaders", "领导信息", "ldxx"),
               C("policy", "政策文件", "zcwj"),
-              C("notice", "通知公告", "tzgg", until=D(2026, 4, 30)),
+              C("notice", "通知公告", "tzgg", until=D(2026, 4, 30), discloses=(D(2026, 3, 1), "attachment")),
               C("news", "工作动态", "gzdt"),
               C("budget", "部门预决算", "bmyjs"),
               C("licensing", "行政许可", "xzxk")),
@@ -221,6 +234,8 @@ AGENCIES: tuple[AgencySpec, ...] = (
               C("personnel", "人事信息", "rsxx", js="endpoint", until=D(2025, 8, 1)),
               C("budget", "财政预决算", "czyjs", js="endpoint")),
             C("annual_report", "年度报告", "ndbg", js="endpoint"),
+            C("interaction", "局长信箱", "jzxx", js="endpoint", created=D(2025, 9, 1),
+              late_messages=((D(2026, 7, 2), None), (D(2026, 5, 20), D(2026, 9, 2)))),
         ),
     ),
     AgencySpec(
@@ -237,7 +252,7 @@ AGENCIES: tuple[AgencySpec, ...] = (
               C("leaders", "领导信息", "ldxx"),
               C("policy", "政策文件", "zcwj"),
               C("notice", "通知公告", "tzgg"),
-              C("news", "工作动态", "gzdt", until=D(2026, 10, 25)),
+              C("news", "工作动态", "gzdt", until=D(2026, 10, 25), backdated=(D(2026, 11, 10), HISTORY_DAY)),
               C("budget", "部门预决算", "bmyjs"),
               C("interpretation", "政策解读", "zcjd", created=D(2026, 6, 1))),
             C("annual_report", "政府信息公开工作年度报告", "nb"),
@@ -280,6 +295,7 @@ AGENCIES: tuple[AgencySpec, ...] = (
               C("budget", "财政资金", "czzj"),
               C("other", "乡村振兴", "xczx")),
             C("annual_report", "信息公开年报", "xxgknb"),
+            C("interaction", "网上留言", "wsly", created=D(2025, 9, 1), late_messages=((D(2026, 6, 3), D(2026, 9, 18)),)),
         ),
     ),
     # The agencies after the first ten listen after the fault sites (127.0.0.42 on: model.address_index).
@@ -342,9 +358,10 @@ AGENCIES: tuple[AgencySpec, ...] = (
               C("leaders", "领导信息", "ldxx"),
               C("policy", "政策文件", "zcwj", until=D(2026, 3, 1)),
               C("notice", "通知公告", "tzgg", broken_attachment=True),
-              C("news", "财政动态", "czdt"),
-              C("budget", "财政预决算", "czyjs"),
-              C("procurement", "政府采购", "zfcg")),
+              C("news", "财政动态", "czdt", renamed=(HISTORY_DAY, "工作动态")),
+              C("budget", "财政预决算", "czyjs", moved=(HISTORY_DAY, "czzj")),
+              C("procurement", "政府采购", "zfcg", closed=HISTORY_DAY),
+              C("other", "优化营商环境", "yhyshj", created=HISTORY_DAY)),
             C("annual_report", "政府信息公开年报", "nb"),
         ),
     ),

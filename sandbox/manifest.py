@@ -7,7 +7,17 @@ defect shows exactly on the days it holds and the clean agency shows none:
 - column_empty: a leaf column open on as_of that never had an item;
 - annual_report_missing / _late: years from 2014 whose deadline has passed (条例 第四十九条; years ≤ 2018
   and every 政府 (乡镇 too, a local rule) by 03-31, 部门 from 2019 by 01-31);
-- report_balance: 一 + 二 ≠ （七）总计 + 四 in some applicant column.
+- report_balance: 一 + 二 ≠ （七）总计 + 四 in some applicant column;
+- interpretation_missing: a policy document with a 文号 published more than 30 days ago whose 解读 (naming
+  its 《》 title or 文号) is not online;
+- privacy_leak: an item whose page or attachment lists residents' ID and mobile numbers;
+- message_unanswered: a message asked within 365 days that the board shows unanswered more than 92 days
+  after it was asked, or answered later than that (one the board says nothing about is no evidence);
+- item_backdated: from the day an item dated more than 3 days earlier first appears in its column;
+- column_changed: on the day a portal renames, moves, drops or adds a column (an event, not a state:
+  gkwatch reports it for the crawl that first sees it, so a test expects the changes of the days after
+  its previous crawl, up to its latest).
+Every defect carries the severity monitors/rulebook.yaml gives it by default (no site-level veto is reached).
 Robots-disallowed columns are left out of ``columns`` and of the checks: a polite crawler never sees them.
 """
 
@@ -18,11 +28,17 @@ import json
 from pathlib import Path
 
 from . import reports as rep
+from .agencies import LAUNCH
 from .model import FIRST_REPORT_YEAR, STALE_DAYS, Column, Item, Report, Site, build_sites
-from .pages import STANDARD, homepage_blocks, robots_paths
+from .pages import STANDARD, View, homepage_blocks, message_state, robots_paths
 from .server import is_down
 
 HOMEPAGE_STALE_DAYS = 14
+INTERPRETATION_DAYS = 30     # interpretation_missing's period_days
+BACKDATED_GRACE_DAYS = 3     # item_backdated's grace_days
+MESSAGE_DAYS, MESSAGE_PERIOD = 92, 365   # message_unanswered's threshold_days and period_days
+SEVERITY = {"site_unreachable": "veto", "homepage_stale": "veto", "item_removed": "info", "item_backdated": "veto",
+            "interpretation_missing": "info", "column_changed": "info", "message_unanswered": "veto"}  # else deduct
 STANDARD_NAMES = {"guide": "政府信息公开指南", "system": "政府信息公开制度", "statutory": "法定主动公开内容",
                   "annual_report": "政府信息公开年报"}
 
@@ -81,15 +97,19 @@ def seen_columns(site: Site, as_of: dt.date) -> list[Column]:
 def _column(site: Site, col: Column, as_of: dt.date) -> dict:
     return {"name": col.name, "type": col.ctype, "url": site.url(col.path),
             "parent_url": site.url(col.parent.path) if col.parent else None, "js": site.family.list_js(col),
-            "items": [_item(site, i) for i in col.listing(as_of)]}
+            "items": [_item(site, i, as_of) for i in col.listing(as_of)]}
 
 
-def _item(site: Site, item: Item) -> dict:
+def _item(site: Site, item: Item, as_of: dt.date) -> dict:
     detail = {"title": item.title, "published": site.family.published_value(item), "source": item.source,
               "publisher": item.publisher, "index_no": item.index_no,
               "doc_no": None if item.doc_no in (None, "无") else item.doc_no,
               "attachments": [{"title": a.title, "url": site.url(a.path)} for a in item.attachments]}
-    return {"title": item.title, "url": site.url(item.path), "date": item.day.isoformat(), "detail": detail}
+    entry = {"title": item.title, "url": site.url(item.path), "date": item.day.isoformat(), "detail": detail}
+    if item.column.ctype == "interaction":   # what the board shows of the message on as_of
+        shows, replied = message_state(View(site, as_of), item)
+        entry["board"] = {"asked": item.day.isoformat(), "replied": replied or None, "shows": shows}
+    return entry
 
 
 def _report(site: Site, report: Report) -> dict:
@@ -116,7 +136,11 @@ def defects(site: Site, as_of: dt.date) -> list[dict]:
     found: list[dict] = []
 
     def add(check: str, subject: str, **detail) -> None:
-        found.append({"agency": site.spec.id, "check": check, "subject": subject, "detail": detail})
+        severity = SEVERITY.get(check, "deduct")
+        if check == "column_stale" and detail["type"] in ("personnel", "planning"):
+            severity = "info"
+        found.append({"agency": site.spec.id, "check": check, "subject": subject, "severity": severity,
+                      "detail": detail})
 
     home = site.url("/")
     if is_down(site, as_of):
@@ -138,12 +162,13 @@ def defects(site: Site, as_of: dt.date) -> list[dict]:
     for col in seen_columns(site, as_of):
         if col.spec.slow:
             add("slow_page", site.url(col.path), column=col.name)
+    _history_defects(site, as_of, add)
     return found
 
 
 def _column_defects(site: Site, col: Column, as_of: dt.date, add) -> None:
     url = site.url(col.path)
-    if not col.children and col.ctype != "statutory" and not any(i.day <= as_of for i in col.items):
+    if not col.children and col.ctype != "statutory" and not any(i.day <= as_of for i in col.documents):
         add("column_empty", url, name=col.name, type=col.ctype)
     visible = col.listing(as_of)
     if col.ctype in STALE_DAYS and visible:
@@ -151,10 +176,69 @@ def _column_defects(site: Site, col: Column, as_of: dt.date, add) -> None:
         days, limit = (as_of - last).days, STALE_DAYS[col.ctype]
         if days > limit:
             add("column_stale", url, name=col.name, type=col.ctype, last=last.isoformat(), days=days, threshold=limit)
-    for item in col.items:
+    for item in col.items:   # a later version lists the same items: they count once
         if item.removed_on and item.removed_on <= as_of:
             add("item_removed", site.url(item.path), title=item.title, column=url,
                 removed_on=item.removed_on.isoformat())
+    if col.ctype == "interaction":
+        for message in col.listing(as_of):
+            _message_defect(site, message, as_of, add)
+
+
+def _message_defect(site: Site, message: Item, as_of: dt.date, add) -> None:
+    waited = ((message.replied if message.answered(as_of) else as_of) - message.day).days
+    said = message.answered(as_of) or message.board_state is None   # 已转交 without a date says nothing
+    if said and waited > MESSAGE_DAYS and (as_of - message.day).days <= MESSAGE_PERIOD:
+        add("message_unanswered", site.url(message.path), title=message.title, asked=message.day.isoformat(),
+            replied=message.replied.isoformat() if message.answered(as_of) else None, days=waited)
+
+
+def _history_defects(site: Site, as_of: dt.date, add) -> None:
+    """What the plants of issue #17 make true on as_of: documents without their 解读, pages and
+    attachments that list residents, back-dated items, and changes to the portal's columns."""
+    for item in site.all_items():
+        if not item.visible(as_of):
+            continue
+        if (item.column.ctype == "policy" and item.doc_no not in (None, "无")
+                and (as_of - item.day).days > INTERPRETATION_DAYS
+                and not (item.interpretation and item.interpretation.visible(as_of))):
+            add("interpretation_missing", site.url(item.path), title=item.title, doc_no=item.doc_no,
+                published=item.day.isoformat())
+        disclosed = [("页面正文", item.people)] if item.people else []
+        disclosed += [(a.title, a.people) for a in item.attachments if a.people]
+        if disclosed:
+            add("privacy_leak", site.url(item.path), title=item.title,
+                id_cards=sum(len(people) for _, people in disclosed), mobiles=sum(len(people) for _, people in disclosed),
+                where=[where for where, _ in disclosed],
+                masked=[mask_id(p.resident_id) for _, people in disclosed for p in people]
+                + [mask_mobile(p.mobile) for _, people in disclosed for p in people])
+        if item.appears and (item.appears - item.day).days > BACKDATED_GRACE_DAYS:
+            add("item_backdated", site.url(item.path), title=item.title, declared=item.day.isoformat(),
+                appeared=item.appears.isoformat())
+    for col in site.all_columns():
+        _column_change(site, col, as_of, add)
+
+
+def _column_change(site: Site, col: Column, as_of: dt.date, add) -> None:
+    """A column renamed (subject: its page), moved or dropped (its old page), or added (its page) on as_of."""
+    new = col.successor
+    if new and new.created == as_of:
+        change = "renamed" if new.path == col.path else "moved"
+        add("column_changed", site.url(col.path), change=change, name=col.name, new_name=new.name,
+            new_url=site.url(new.path))
+    elif col.closed == as_of and new is None:
+        add("column_changed", site.url(col.path), change="gone", name=col.name)
+    elif col.holder is None and col.created == as_of > LAUNCH:
+        add("column_changed", site.url(col.path), change="added", name=col.name)
+
+
+def mask_id(number: str) -> str:
+    """How gkwatch shows a resident ID number: the region's first four and the last four characters."""
+    return number[:4] + "*" * 10 + number[14:]
+
+
+def mask_mobile(number: str) -> str:
+    return number[:3] + "****" + number[7:]
 
 
 def _report_defects(site: Site, as_of: dt.date, add) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import random
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from . import reports as rep
@@ -21,8 +22,9 @@ from .fault_sites import FAULT_AGENCIES
 CADENCE = {  # days between two items (min, max); every gap stays under the rulebook thresholds
     "news": (7, 13), "notice": (18, 45), "policy": (25, 60), "interpretation": (30, 75),
     "personnel": (60, 200), "planning": (120, 300), "licensing": (20, 60), "penalty": (15, 50),
-    "procurement": (20, 50), "other": (25, 60),
+    "procurement": (20, 50), "other": (25, 60), "interaction": (4, 12),
 }
+REPLY_DAYS = (1, 45)   # a board answers a message within these many days (19号: within 3 months)
 STALE_DAYS = {"news": 14, "notice": 183, "policy": 183, "personnel": 365, "planning": 365}
 META_TYPES = {"guide", "system", "org", "leaders", "policy", "notice", "interpretation", "budget", "personnel",
               "planning", "statistics", "licensing", "penalty", "procurement", "annual_report"}
@@ -35,6 +37,16 @@ class Attachment:
     ext: str
     path: str = ""
     served: bool = True
+    people: tuple["Person", ...] = ()   # residents a PDF lists with their ID and mobile numbers
+
+
+@dataclass(frozen=True)
+class Person:
+    """A synthetic resident (``texts.residents``): no real person has the ID number."""
+    name: str
+    resident_id: str
+    mobile: str
+    bank_card: str
 
 
 @dataclass(eq=False)
@@ -54,14 +66,25 @@ class Item:
     index_no: str | None = None
     removed_on: dt.date | None = None
     report: "Report | None" = None
+    appears: dt.date | None = None      # listed only from this day, later than its date (伪造发稿日期)
+    interpretation: "Item | None" = None  # a policy document's 解读
+    interprets: "Item | None" = None      # the policy document a 解读 names
+    people: tuple[Person, ...] = ()     # residents the page lists with their ID and mobile numbers
+    lookalikes: bool = False            # the page shows order, account and date numbers
+    replied: dt.date | None = None      # a message's reply (None: never answered)
+    board_state: str | None = None      # what a board says of a message it gives no reply date (已转交)
 
     @property
     def day(self) -> dt.date:
         return self.published.date()
 
     def visible(self, as_of: dt.date) -> bool:
-        return (self.day <= as_of and self.column.open(as_of)
-                and (self.removed_on is None or as_of < self.removed_on))
+        """Online on ``as_of``: a column dropped from the portal leaves its documents online."""
+        return (self.day <= as_of and (self.appears is None or self.appears <= as_of)
+                and self.column.created <= as_of and (self.removed_on is None or as_of < self.removed_on))
+
+    def answered(self, as_of: dt.date) -> bool:
+        return self.replied is not None and self.replied <= as_of
 
 
 @dataclass(eq=False)
@@ -75,6 +98,9 @@ class Column:
     items: list[Item] = field(default_factory=list)   # newest first
     path: str = ""
     pinned: Item | None = None
+    closed: dt.date | None = None
+    holder: "Column | None" = None     # a renamed or moved column's earlier version, which holds its items
+    successor: "Column | None" = None  # the version that replaces it when it is renamed or moved
 
     @property
     def name(self) -> str:
@@ -84,12 +110,24 @@ class Column:
     def ctype(self) -> str:
         return self.spec.ctype
 
+    @property
+    def documents(self) -> list[Item]:
+        """Every item the column lists on some day, newest first (a later version lists its holder's)."""
+        return (self.holder or self).items
+
     def open(self, as_of: dt.date) -> bool:
-        return self.created <= as_of
+        return self.created <= as_of and (self.closed is None or as_of < self.closed)
+
+    def on(self, as_of: dt.date) -> "Column | None":
+        """The version of this column the portal shows on ``as_of`` (None: dropped)."""
+        version = self
+        while version.successor is not None and version.successor.created <= as_of:
+            version = version.successor
+        return version if version.open(as_of) else None
 
     def listing(self, as_of: dt.date) -> list[Item]:
         """What the column's list shows on ``as_of``: newest first, a pinned item on top."""
-        shown = [i for i in self.items if i.visible(as_of)]
+        shown = [i for i in self.documents if i.visible(as_of)]
         if self.pinned in shown:
             shown.remove(self.pinned)
             shown.insert(0, self.pinned)
@@ -179,6 +217,9 @@ def build_site(spec: AgencySpec, index: int, port: int, host_base: str) -> Site:
     site.family = family_for(site)
     for cspec in spec.columns:
         site.columns.append(_column(site, cspec, None))
+    _versions(site)
+    _distinct_doc_nos(site)
+    _interpret(site)
     _assign_ids(site)
     site.family.assign_paths(site)
     for item in site.all_items():
@@ -189,7 +230,8 @@ def build_site(spec: AgencySpec, index: int, port: int, host_base: str) -> Site:
 
 
 def _column(site: Site, cspec: ColumnSpec, parent: Column | None) -> Column:
-    col = Column(spec=cspec, site=site, parent=parent, cid=site.column_count, created=cspec.created or LAUNCH)
+    col = Column(spec=cspec, site=site, parent=parent, cid=site.column_count, created=cspec.created or LAUNCH,
+                 closed=cspec.closed)
     site.column_count += 1
     if parent:
         parent.children.append(col)
@@ -215,8 +257,21 @@ def _items(site: Site, col: Column) -> list[Item]:
     for n, day in enumerate(_schedule(col, rng, site.spec.domain)):
         title = _title(site, col, rng, ctx, day, n)
         items.append(_item(site, col, rng, title, day))
+    if col.ctype == "interaction":
+        _answer(site, col, items)
     items.sort(key=lambda i: i.published, reverse=True)
     return items
+
+
+def _answer(site: Site, col: Column, messages: list[Item]) -> None:
+    """A board answers most messages within ``REPLY_DAYS``; one in ten it marks 已转交 (passed on) and
+    never dates a reply: the board says nothing of whether it was answered."""
+    rng = _rng(site, col.spec.slug, "replies")
+    for message in messages:
+        if rng.random() < 0.1:
+            message.board_state = "已转交"
+        else:
+            message.replied = message.day + dt.timedelta(days=rng.randint(*REPLY_DAYS))
 
 
 def _schedule(col: Column, rng: random.Random, domain: str) -> list[dt.date]:
@@ -309,6 +364,109 @@ def _plant(site: Site, col: Column) -> None:
     if spec.broken_attachment:
         target = next(i for i in col.items if i.day < dt.date(2025, 6, 1))
         target.attachments.append(Attachment("附件：报名回执.doc", "doc", served=False))
+    rng = _rng(site, spec.slug, "plants")
+    if spec.backdated:
+        declared, posted = spec.backdated
+        late = _item(site, col, rng, _title(site, col, rng, site.ctx(), declared, len(col.items)), declared)
+        late.appears = posted
+        _add(col, late)
+    if spec.uninterpreted:
+        # a title no other 解读 can name by chance (no random title is a 细则)
+        target = _first_on_or_after(col, spec.uninterpreted)
+        topic = rng.choice(site.ctx()["topics"])
+        target.title = f"{site.spec.name}关于印发《{site.spec.city}{topic}专项资金管理细则》的通知"
+        site.titles.add(target.title)
+    if spec.discloses:
+        day, where = spec.discloses
+        target, people = _first_on_or_after(col, day), tuple(Person(*p) for p in texts.residents(rng, 3))
+        topic = rng.choice(site.ctx()["topics"])
+        if where == "page":   # a 公示 listing residents in a table, beside order and account numbers
+            target.title = f"关于{target.day.year}年度{topic}补贴拟发放人员名单的公示"
+            target.people, target.lookalikes = people, True
+        else:
+            target.title = f"关于{target.day.year}年度{topic}补贴资金发放情况的公示"
+            target.attachments.append(Attachment("附件：补贴资金发放明细表.pdf", "pdf", people=people))
+        site.titles.add(target.title)
+    if spec.lookalikes:
+        _first_on_or_after(col, spec.lookalikes).lookalikes = True
+    for asked, replied in spec.late_messages:
+        message = _item(site, col, rng, _title(site, col, rng, site.ctx(), asked, len(col.items)), asked)
+        message.replied = replied
+        _add(col, message)
+
+
+def _first_on_or_after(col: Column, day: dt.date) -> Item:
+    """The column's earliest item published on or after ``day``."""
+    return min((i for i in col.items if i.day >= day), key=lambda i: i.published)
+
+
+def _add(col: Column, item: Item) -> None:
+    col.items.append(item)
+    col.items.sort(key=lambda i: i.published, reverse=True)
+
+
+def _versions(site: Site) -> None:
+    """A renamed or moved column: from its day a new version (new name, same page; or same name, new
+    address) replaces it in the portal and lists its items, which keep their addresses."""
+    for col in site.all_columns():
+        change = col.spec.renamed or col.spec.moved
+        if change is None:
+            continue
+        day, value = change
+        renamed = col.spec.renamed is not None
+        spec = replace(col.spec, renamed=None, moved=None, created=day, **{"name" if renamed else "slug": value})
+        cid = col.cid   # a renamed column keeps its page; a moved one gets the next free id
+        if not renamed:
+            cid, site.column_count = site.column_count, site.column_count + 1
+        version = Column(spec=spec, site=site, parent=col.parent, cid=cid, created=day, holder=col)
+        col.closed, col.successor = day, version
+        siblings = col.parent.children if col.parent else site.columns
+        siblings.insert(siblings.index(col) + 1, version)
+
+
+_DOC_NO = re.compile(r"(.+〔\d{4}〕)(\d+)号")
+
+
+def _distinct_doc_nos(site: Site) -> None:
+    """No two documents of an agency share a 文号: a repeated draw takes the next free number."""
+    used: set[str] = set()
+    for item in sorted(site.all_items(), key=lambda i: (i.published, i.title)):
+        match = _DOC_NO.fullmatch(item.doc_no or "")
+        if match is None:
+            continue
+        number = int(match.group(2))
+        while f"{match.group(1)}{number}号" in used:
+            number += 1
+        item.doc_no = f"{match.group(1)}{number}号"
+        used.add(item.doc_no)
+
+
+def _interpret(site: Site) -> None:
+    """Every policy document gets its 解读, named by its 《》 title or 文号 (国办发〔2016〕80号: 同步解读):
+    in the agency's 政策解读 column, up to two days later, when that column is open; else the same day
+    beside it in the policy column. A column's ``uninterpreted`` document gets none."""
+    readers = [c for c in site.all_columns() if c.ctype == "interpretation"]
+    for col in [c for c in site.all_columns() if c.ctype == "policy"]:
+        rng = _rng(site, col.spec.slug, "interpretations")
+        skipped = _first_on_or_after(col, col.spec.uninterpreted) if col.spec.uninterpreted else None
+        for doc in list(col.items):
+            if doc is skipped or doc.doc_no in (None, "无"):
+                continue
+            day = doc.day + dt.timedelta(days=rng.randint(0, 2))
+            host = next((c for c in readers if c.open(day)), None)
+            if host is None:
+                host, day = col, doc.day
+            # the last form names the 文号, which no other document has: always free
+            title = rng.choice([t for t in texts.interpretation_titles(doc.title, doc.doc_no, site.spec.name)
+                                if t not in site.titles])
+            site.titles.add(title)
+            reading = _item(site, host, rng, title, day)
+            if host is col:   # published right after the document it explains
+                reading.published = doc.published + dt.timedelta(minutes=30)
+                reading.maketime = reading.published + dt.timedelta(minutes=10)
+            reading.doc_no, reading.attachments, reading.interprets = "无", [], doc
+            doc.interpretation = reading
+            _add(host, reading)
 
 
 def _report_items(site: Site, col: Column) -> list[Item]:

@@ -43,7 +43,7 @@ class View:
         items = [i for i in col.listing(self.as_of) if cutoff is None or i.day <= cutoff]
         for item in items:
             self.mark(item.maketime)
-        for item in col.items:
+        for item in col.documents:
             if item.removed_on and item.removed_on <= self.as_of:
                 self.mark(item.removed_on)
         return items
@@ -75,8 +75,9 @@ def fmt_day(day: dt.date, style: str = "iso") -> str:
     return day.isoformat()
 
 
-def find_type(site: Site, ctype: str) -> Column | None:
-    return next((c for c in site.all_columns() if c.ctype == ctype and not c.spec.robots), None)
+def find_type(site: Site, ctype: str, as_of: dt.date) -> Column | None:
+    """The first column of that type the portal shows on ``as_of``."""
+    return next((c for c in site.all_columns() if c.ctype == ctype and not c.spec.robots and c.open(as_of)), None)
 
 
 def homepage_blocks(site: Site, as_of: dt.date, view: View | None = None) -> list[tuple[str, Column, list[Item]]]:
@@ -84,8 +85,8 @@ def homepage_blocks(site: Site, as_of: dt.date, view: View | None = None) -> lis
     view = view or View(site, as_of)
     blocks = []
     for ctype, heading, count in (("news", "最新动态", 8), ("notice", "通知公告", 6), ("policy", "政策文件", 5)):
-        col = find_type(site, ctype)
-        if col and col.open(as_of):
+        col = find_type(site, ctype, as_of)
+        if col:
             blocks.append((heading, col, view.listing(col, site.spec.homepage_frozen)[:count]))
     return blocks
 
@@ -138,7 +139,7 @@ def _nav(view: View) -> str:
     site = view.site
     links = [("首页", "/"), ("政务公开", site.portal_path)]
     for ctype, text in (("news", "新闻动态"), ("notice", "通知公告")):
-        col = find_type(site, ctype)
+        col = find_type(site, ctype, view.as_of)
         if col:
             links.append((text, col.path))
     if site.spec.broken_nav:
@@ -292,16 +293,17 @@ a{color:#333;text-decoration:none}a:hover{color:#c00}.w{width:1200px;margin:0 au
 # detail -----------------------------------------------------------------------------------------
 
 def detail(view: View, item: Item) -> Page:
-    site, fam, col = view.site, view.site.family, item.column
+    site, fam = view.site, view.site.family
+    col = item.column.on(view.as_of)   # None: its column was dropped, the page stays
     view.mark(item.maketime)
     rng = random.Random(f"{site.spec.id}/body/{item.seq}")
-    meta = fam.info_box(item) if col.ctype in META_TYPES else ""
+    meta = fam.info_box(item) if item.column.ctype in META_TYPES else ""
     info = fam.info_line(item)
-    content = fam.wrap_body(_body_html(site, item, rng) + attachments_html(item))
-    older = [i for i in col.listing(view.as_of) if i.published < item.published][:4]
+    content = fam.wrap_body(_body_html(view, item, rng) + attachments_html(item))
+    older = [i for i in col.listing(view.as_of) if i.published < item.published][:4] if col else []
     for shown in older:  # only what the sidebar shows dates the page: newer items leave it unchanged
         view.mark(shown.maketime)
-    for gone in col.items:
+    for gone in col.documents if col else []:
         if gone.removed_on and gone.removed_on <= view.as_of and gone.published < item.published:
             view.mark(gone.removed_on)
     related = ""
@@ -360,17 +362,86 @@ def attachments_html(item: Item) -> str:
     return f'<div class="attachments"><p>附件：</p>{links}</div>'
 
 
-def _body_html(site: Site, item: Item, rng: random.Random) -> str:
+def _body_html(view: View, item: Item, rng: random.Random) -> str:
+    site = view.site
     if item.report:
         return report_body(site, item)
+    if item.column.ctype == "interaction":
+        return message_body(view, item, rng)
     paragraphs = texts.body_paragraphs(rng, item.column.ctype, site.ctx(), item.title, item.day)
+    if item.interprets:
+        doc = item.interprets
+        paragraphs.insert(0, f"为便于社会公众理解和执行{_named(doc.title)}（{doc.doc_no}），现就有关内容解读如下。")
+    if item.lookalikes:
+        paragraphs[-1:-1] = texts.lookalike_paragraphs(rng, item.day)
     html_ = "".join(f'<p style="text-indent:2em;">{esc(p)}</p>' for p in paragraphs)
+    if item.people:
+        html_ += residents_table(item.people)
     if item.column.ctype == "policy" and item.seq % 3 == 0:
         # Word-pasted bodies bring their own conditional comments and styles
         html_ = ('<!--[if gte mso 9]><xml><w:WordDocument><w:View>Normal</w:View></w:WordDocument></xml><![endif]-->'
                  '<style>p.MsoNormal{margin:0pt;font-family:仿宋_GB2312;}</style>') + html_
     signature = f'<p style="text-align:right;">{esc(site.spec.name)}</p><p style="text-align:right;">{texts.cn_date(item.written)}</p>'
     return html_ + (signature if item.column.ctype != "news" else "")
+
+
+def _named(title: str) -> str:
+    """How a 解读 names its document: by the 《》 title it carries, else its own title in 《》."""
+    start, end = title.find("《"), title.find("》")
+    return title[start:end + 1] if 0 <= start < end else f"《{title}》"
+
+
+def residents_table(people) -> str:
+    """A 公示 list of residents as agencies publish them: ID and mobile numbers in full (the leak)."""
+    rows = "".join(f"<tr><td>{k}</td><td>{esc(p.name)}</td><td>{p.resident_id}</td><td>{p.mobile}</td>"
+                   f"<td>{p.bank_card}</td><td>{1200 + 300 * k}.00</td></tr>" for k, p in enumerate(people, 1))
+    return ('<table class="MsoTableGrid" border="1" cellspacing="0" style="border-collapse:collapse;">'
+            "<tr><td>序号</td><td>姓名</td><td>身份证号码</td><td>联系电话</td><td>银行卡号</td><td>补贴金额（元）</td></tr>"
+            f"{rows}</table>")
+
+
+def message_body(view: View, item: Item, rng: random.Random) -> str:
+    """A message's page: what was asked, and the reply once the board has one."""
+    ctx = view.site.ctx()
+    asked = "".join(f'<p style="text-indent:2em;">{esc(p)}</p>' for p in texts.message_paragraphs(rng, ctx, item.title))
+    body = f'<div class="letter"><h4>留言内容</h4>{asked}</div>'
+    if item.answered(view.as_of):
+        view.mark(item.replied)
+        reply = "".join(f'<p style="text-indent:2em;">{esc(p)}</p>' for p in texts.reply_paragraphs(rng, ctx, item.title))
+        body += (f'<div class="reply"><h4>答复内容</h4><p>答复单位：{esc(view.site.spec.name)}　'
+                 f'答复时间：{item.replied.isoformat()}</p>{reply}</div>')
+    return body
+
+
+def message_state(view: View, message: Item) -> tuple[str, str]:
+    """(state, reply date) as the board shows a message on as_of: a date and 已回复 once answered."""
+    if message.answered(view.as_of):
+        view.mark(message.replied)
+        return "已回复", message.replied.isoformat()
+    return message.board_state or "办理中", ""
+
+
+def board_table(view: View, messages: list[Item]) -> str:
+    """A board as a table whose header names what each cell is (留言标题 | 留言时间 | 回复时间 | 办理状态)."""
+    rows = []
+    for m in messages:
+        state, replied = message_state(view, m)
+        rows.append(f'<tr><td class="title"><a href="{m.path}" target="_blank" title="{esc(m.title)}">{esc(short(m.title, 30))}'
+                    f'</a></td><td>{m.day.isoformat()}</td><td>{replied}</td><td>{state}</td></tr>')
+    return ('<table class="board-table" width="100%" border="0" cellspacing="0" cellpadding="5">'
+            '<tr><th>留言标题</th><th>留言时间</th><th>回复时间</th><th>办理状态</th></tr>'
+            f'{"".join(rows) or "<tr><td colspan=4>暂无留言</td></tr>"}</table>')
+
+
+def board_rows(view: View, messages: list[Item]) -> str:
+    """A board as rows of labelled values (「留言时间：…」「状态：已回复」)."""
+    rows = []
+    for m in messages:
+        state, replied = message_state(view, m)
+        when = f'<span class="reply">回复时间：{replied}</span>' if replied else ""
+        rows.append(f'<li><a href="{m.path}" target="_blank" title="{esc(m.title)}">{esc(short(m.title))}</a>'
+                    f'<p class="meta"><span>留言时间：{m.day.isoformat()}</span>{when}<span>状态：{state}</span></p></li>')
+    return f'<ul class="board-list">{"".join(rows) or "<li>暂无留言</li>"}</ul>'
 
 
 def report_body(site: Site, item: Item) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 
 TOPICS = {
     "commerce": ("外贸稳增长", "消费品以旧换新", "招商引资", "电子商务进农村", "县域商业体系建设", "内外贸一体化",
@@ -166,9 +167,24 @@ def _season(day: dt.date) -> str:
     return ("冬季", "春季", "春季", "春季", "夏季", "夏季", "夏季", "秋季", "秋季", "秋季", "冬季", "冬季")[day.month - 1]
 
 
+def _message(rng, c, day, n):
+    """A message to the board: a resident's question or complaint (never naming its own state)."""
+    place, topic = rng.choice(PLACES), rng.choice(c["topics"])
+    forms = (
+        f"咨询{topic}相关政策",
+        f"关于{place}{rng.choice(('道路积水', '路灯不亮', '噪音扰民', '停车难', '垃圾清运不及时'))}的反映",
+        f"{topic}补贴申领条件咨询",
+        f"建议加快{place}{rng.choice(('农贸市场改造', '公交线路调整', '老旧小区改造', '充电桩建设'))}",
+        f"{place}{rng.choice(('商户', '居民', '企业'))}反映{topic}有关问题",
+        f"请问{day.year}年{topic}申报何时开始",
+    )
+    return rng.choice(forms)
+
+
 _TITLES = {"news": _news, "notice": _notice, "policy": _policy, "interpretation": _interpretation,
            "budget": _budget, "personnel": _personnel, "planning": _planning, "statistics": _statistics,
-           "licensing": _licensing, "penalty": _penalty, "procurement": _procurement, "other": _other}
+           "licensing": _licensing, "penalty": _penalty, "procurement": _procurement, "other": _other,
+           "interaction": _message}
 
 STATIC_TITLES = {
     "guide": ("{name}政府信息公开指南", "{name}政府信息公开指南（2025年修订）"),
@@ -199,3 +215,67 @@ def body_paragraphs(rng: random.Random, ctype: str, ctx: dict, title: str, day: 
                           f"逾期不予受理，如遇法定节假日顺延。")
     paragraphs.append(f"联系人：{person(rng)}，联系电话：0{rng.randint(550, 599)}-{rng.randint(2000000, 8999999)}。")
     return paragraphs
+
+
+def interpretation_titles(title: str, doc_no: str, agency: str) -> list[str]:
+    """Titles of a 解读 of the document ``title``: by its 《》 title, or by its own title and 文号."""
+    named = re.findall(r"《([^《》]+)》", title)
+    subject = named[0] if named else title.removeprefix(agency)
+    return [f"《{subject}》政策解读", f"关于《{subject}》的解读", f"图解：《{subject}》", f"《{subject}》（{doc_no}）解读"]
+
+
+def message_paragraphs(rng: random.Random, ctx: dict, title: str) -> list[str]:
+    """What a resident wrote to the board."""
+    return [f"您好！{title}。{rng.choice(('此事已持续较长时间', '周边群众意见较大', '多次反映未果'))}，"
+            f"希望{ctx['org']}能够尽快研究解决，谢谢！",
+            f"留言人：{rng.choice(SURNAMES)}先生/女士"]
+
+
+def reply_paragraphs(rng: random.Random, ctx: dict, title: str) -> list[str]:
+    return [f"您好！您反映的「{title}」已收悉。经核实，{ctx['org']}已会同有关单位研究处理，"
+            f"{rng.choice(('相关工作正在推进', '问题已整改到位', '相关政策详见本网站政策文件栏目'))}。感谢您的关注和支持！"]
+
+
+# Synthetic residents. The region codes are 3419xx, the sandbox's fictional 淮岭市 (no real prefecture
+# has the code 3419), so no real person holds these ID numbers; the check character follows GB 11643.
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def check_character(first17: str) -> str:
+    return "10X98765432"[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS)) % 11]
+
+
+def residents(rng: random.Random, count: int) -> list[tuple[str, str, str, str]]:
+    """``count`` synthetic residents: (name, resident ID, mobile number, bank card); the first ID ends in X."""
+    people = []
+    for k in range(count):
+        born = dt.date(1955, 1, 1) + dt.timedelta(days=rng.randint(0, 16000))
+        stem = f"3419{rng.randint(1, 30):02d}{born:%Y%m%d}"
+        sequence = rng.randint(100, 999)
+        while k == 0 and check_character(f"{stem}{sequence:03d}") != "X":
+            sequence = sequence % 999 + 1
+        first17 = f"{stem}{sequence:03d}"
+        mobile = f"1{rng.choice('3589')}{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}"
+        people.append((rng.choice(SURNAMES) + rng.choice(GIVEN), first17 + check_character(first17), mobile,
+                       bank_card(rng)))
+    return people
+
+
+def bank_card(rng: random.Random) -> str:
+    """A 19-digit debit card number as a bank prints it (6217 …): never a resident ID or a mobile."""
+    return "6217" + "".join(str(rng.randint(0, 9)) for _ in range(15))
+
+
+def lookalike_paragraphs(rng: random.Random, day: dt.date) -> list[str]:
+    """Numbers a page of accounts and orders shows that are not personal: an 18-digit order number (its
+    check character even valid), a bank account, a credit code, dates and a landline."""
+    order = f"{day:%Y%m%d}{rng.randint(1000000000, 9999999999)}"
+    valid = f"341900{day.year - 40}{day:%m%d}{rng.randint(100, 999)}"
+    return [f"订单编号：{order}；合同编号：{valid + check_character(valid)}；成交日期：{day:%Y%m%d}，"
+            f"成交时间：{day:%Y-%m-%d} 10:30:00。",
+            f"收款单位开户银行：{_bank(rng)}，账号：{bank_card(rng)}，交易流水号：{day:%Y%m%d}{rng.randint(100000, 999999)}。",
+            f"统一社会信用代码：12341900MB{rng.randint(1000000, 9999999)}X，监督电话：0550-{rng.randint(2000000, 8999999)}。"]
+
+
+def _bank(rng: random.Random) -> str:
+    return rng.choice(("中国工商银行淮岭分行", "中国农业银行淮岭支行", "中国建设银行淮岭分行"))

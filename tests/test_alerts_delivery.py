@@ -20,8 +20,8 @@ CITY_NEWS = "http://swj.qingchuan.example.gov.cn/xxgk/fdzdgknr/gzdt/"
 COUNTY_NEWS = "http://www.fengling.example.gov.cn/xxgk/fdzdgknr/gzdt/"
 STALE = "栏目「工作动态」已 24 天未更新（最近一条 2026-10-29），超过 14 天的要求（国办秘函〔2019〕19号）"
 CITATION = "国办秘函〔2019〕19号：「监测时间点前2周内的动态、要闻类栏目」未更新"
-EVIDENCE = ("column=工作动态；column_type=news；days_overdue=10；days_since_update=24；"
-            "last_item_date=2026-10-29；threshold_days=14；urls=[\"{url}\"]")
+EVIDENCE = ("栏目：工作动态；栏目类型：工作动态 (news)；超期天数：10；未更新天数：24；最近一条发布日期：2026-10-29；"
+            "最近一条信息：{title}；最近一条信息网址：{url}；规定期限：14；相关网页：{column}")
 
 
 def free_port() -> int:
@@ -77,6 +77,11 @@ digest = true
     assert len(received) == 1 and received[0].rcpt_tos == ["ngo@example.org"]
     message = email.message_from_bytes(received[0].content, policy=policy.default)
     assert message["Subject"] == "【政务公开监测】告警汇总：2 条变化 · 2 个机构"
+    db = site_db[0]
+    # the newest item of each news column, as the fixture made it: what the stale finding names
+    last = {url: next(db.query("SELECT i.title, i.url FROM items i JOIN columns c ON c.id = i.column_id "
+                               "WHERE c.url = ? ORDER BY i.published DESC, i.id DESC LIMIT 1", [url]))
+            for url in (COUNTY_NEWS, CITY_NEWS)}
     body = message.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n").strip()
     assert body == "\n".join([
         "新问题 2 · 严重程度上升 0 · 重新出现 0 · 已解决 0",
@@ -85,7 +90,7 @@ digest = true
         f"1. [新问题·扣分] 栏目不更新：{COUNTY_NEWS}",
         f"   对象：{COUNTY_NEWS}",
         f"   说明：{STALE}",
-        f"   证据：{EVIDENCE.format(url=COUNTY_NEWS)}",
+        f"   证据：{EVIDENCE.format(column=COUNTY_NEWS, **last[COUNTY_NEWS])}",
         f"   依据：{CITATION}（规则 栏目不更新）",
         "   首次发现：2026-11-22 · 检查日期：2026-11-22",
         "   链接：http://127.0.0.1:8001/gkwatch/findings/1",
@@ -94,7 +99,7 @@ digest = true
         f"1. [新问题·扣分] 栏目不更新：{CITY_NEWS}",
         f"   对象：{CITY_NEWS}",
         f"   说明：{STALE}",
-        f"   证据：{EVIDENCE.format(url=CITY_NEWS)}",
+        f"   证据：{EVIDENCE.format(column=CITY_NEWS, **last[CITY_NEWS])}",
         f"   依据：{CITATION}（规则 栏目不更新）",
         "   首次发现：2026-11-22 · 检查日期：2026-11-22",
         "   链接：http://127.0.0.1:8001/gkwatch/findings/2",

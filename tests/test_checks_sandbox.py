@@ -1,6 +1,9 @@
 """The checks against the sandbox's ground truth: crawl the sandbox as days pass, run `check` after
 every crawl, and compare the open findings with ``build_manifest(as_of)["defects"]`` defect by defect
 (recall and precision 1.0, the clean agency without any finding), then follow findings over time.
+The history checks too: a back-dated item posted on the day after 11-22 (seen by the 11-26 crawl,
+whose earlier walks had gone past its date), 石川's portal reorganised that day (the changes between
+the crawls of 11-22 and 11-26), message boards, 解读, residents' numbers.
 
 Between crawls the home pages are probed 20 times a day (`gkwatch probe`'s own code, stamped with the
 sandbox's day), as 国办秘函〔2019〕19号 asks before a site is called unreachable; see ``expected``."""
@@ -16,7 +19,7 @@ import storage
 from core.clock import TZ
 from core.config import Config
 from crawlers.probe import probe_all, store, targets
-from sandbox import Sandbox, registry_entries
+from sandbox import Sandbox, build_manifest, registry_entries
 from sandbox.model import build_sites
 from sandbox.server import is_down
 from monitors.run_checks import run_checks
@@ -34,13 +37,6 @@ CLEAN = "sb-huailing-czj"
 PROBE_DAYS = [D("2026-11-15") + dt.timedelta(days=n) for n in range(18)]
 PROBES_PER_DAY = 20
 LAST = D("2026-12-03")
-
-
-def severity_of(defect: dict) -> str:
-    """The severity monitors/rulebook.yaml gives each planted defect (no site-level veto is reached)."""
-    if defect["check"] == "column_stale":
-        return "info" if defect["detail"]["type"] in ("personnel", "planning") else "deduct"
-    return {"site_unreachable": "veto", "homepage_stale": "veto", "item_removed": "info"}.get(defect["check"], "deduct")
 
 
 @pytest.fixture(scope="module")
@@ -77,12 +73,17 @@ def expected(manifest: dict, port: int) -> set[tuple[str, str, str, str]]:
     days a site is down and slow_page on every slow column; but 国办秘函〔2019〕19号 calls a site
     unreachable only on a week of ≥ 20 probes a day with ≥ 5 % failed, so here: when every day of the
     week before as_of was probed (PROBE_DAYS) and the site was down on any of them (20 of 140 probes:
-    14 %), whether or not it is down on as_of. And a slow page is measured only by a fetch that waited
+    14 %), whether or not it is down on as_of. A slow page is measured only by a fetch that waited
     15 s: this crawl gives up after 5 s (conftest.FAST_CRAWL) on a page that answers after 8 s, a
-    timeout, not a slow page."""
+    timeout, not a slow page. And a column change is reported for the crawl that first sees it: the
+    changes of the days since the previous crawl."""
     day = D(manifest["as_of"])
-    truth = {(d["agency"], d["check"], d["subject"], severity_of(d)) for d in manifest["defects"]
-             if d["check"] not in ("site_unreachable", "slow_page")}
+    truth = {(d["agency"], d["check"], d["subject"], d["severity"]) for d in manifest["defects"]
+             if d["check"] not in ("site_unreachable", "slow_page", "column_changed")}
+    since = max((d for d in DAYS if d < day), default=day)
+    for between in (since + dt.timedelta(days=n) for n in range(1, (day - since).days + 1)):
+        truth |= {(d["agency"], d["check"], d["subject"], d["severity"])
+                  for d in build_manifest(between, port)["defects"] if d["check"] == "column_changed"}
     week = [day - dt.timedelta(days=n) for n in range(7, 0, -1)]
     if set(week) <= set(PROBE_DAYS):
         for site in build_sites(port):
@@ -96,20 +97,21 @@ def test_every_planted_defect_is_found_and_nothing_else(history, day):
     _, docs, manifests, port = history
     found, truth = open_findings(docs[day]), expected(manifests[day], port)
     assert truth, "the sandbox plants defects"
-    for defect in sorted(truth):
-        assert defect in found, f"missed (recall): {defect}"
-    for finding in sorted(found):
-        assert finding in truth, f"not a planted defect (precision): {finding}"
+    missed, extra = sorted(truth - found), sorted(found - truth)
+    assert not missed and not extra, (f"missed (recall): {missed}\n"
+                                      f"not a planted defect (precision): {extra}")
     assert not [f for f in docs[day]["findings"] if f["agency"] == CLEAN]
     assert docs[day]["summary"]["scorecards"][CLEAN] == {"score": 100.0, "grade": "优秀", "vetoed": False}
 
 
 def test_every_check_of_the_manifest_is_exercised(history):
-    _, _, manifests, _ = history
-    checks = {d["check"] for m in manifests.values() for d in m["defects"]}
+    _, _, manifests, port = history
+    checks = {d["check"] for m in manifests.values() for d in m["defects"]} | {
+        check for day in DAYS for _, check, _, _ in expected(manifests[day], port)}
     assert checks == {"site_unreachable", "homepage_stale", "column_stale", "column_empty", "mandatory_column_missing",
                       "annual_report_missing", "annual_report_late", "report_balance", "broken_link", "item_removed",
-                      "slow_page"}
+                      "slow_page", "item_backdated", "privacy_leak", "interpretation_missing", "column_changed",
+                      "message_unanswered"}
 
 
 def test_a_column_becoming_stale_opens_on_its_day_not_a_day_early(history):
@@ -165,3 +167,54 @@ def test_a_recurrence_reopens_and_a_past_day_is_reproducible(history):
 
 def expected_defects(history, day):
     return history[2][day]["defects"]
+
+
+def findings_of(doc: dict, check: str) -> list[dict]:
+    return [f for f in doc["findings"] if f["check"] == check and f["status"] == "open"]
+
+
+def test_a_backdated_item_names_the_walks_that_went_past_its_date(history):
+    """The walks of 11-14 and 11-22 went past 11-10 without the item (those of 11-05 to 11-13 were not
+    more than 3 days after it), each with the capture of the column page it read; the crawl of 11-26
+    first listed it."""
+    _, docs, manifests, _ = history
+    [late] = findings_of(docs[D("2026-11-26")], "item_backdated")
+    assert late["subject"] == next(d["subject"] for d in manifests[D("2026-11-26")]["defects"]
+                                   if d["check"] == "item_backdated")
+    evidence = late["evidence"]
+    assert evidence["declared_date"] == "2026-11-10" and "2026-11-10" in late["message"]
+    assert len(evidence["walks_without_it"]) == 2
+    assert all(w["capture_id"] and len(w["sha256"]) == 64 for w in evidence["walks_without_it"])
+    assert evidence["first_listed_capture"]["capture_id"]
+
+
+def test_history_findings_name_their_evidence(history):
+    """The portal's changes: the captures of the portal on 11-22 and 11-26. Residents' numbers only
+    masked; messages with when they were asked and answered."""
+    _, docs, manifests, _ = history
+    doc, truth = docs[D("2026-11-26")], manifests[D("2026-11-26")]["defects"]
+    changes = findings_of(doc, "column_changed")
+    assert sorted(f["evidence"]["change"] for f in changes) == ["added", "gone", "moved", "renamed"]
+    for finding in changes:
+        captures = finding["evidence"]["portal_captures"]
+        assert len({c["crawl_run_id"] for c in captures}) == 2 and len({c["sha256"] for c in captures}) == 2
+    renamed = next(f for f in changes if f["evidence"]["change"] == "renamed")
+    assert renamed["message"].startswith("栏目「财政动态」更名为「工作动态」（地址未变）")
+    for finding in findings_of(doc, "privacy_leak"):
+        masked = [n["masked"] for n in finding["evidence"]["numbers"]]
+        planted = next(d for d in truth if d["subject"] == finding["subject"])
+        assert sorted(masked) == sorted(planted["detail"]["masked"]) and all("*" in m for m in masked)
+    unanswered = {f["subject"]: f["evidence"] for f in findings_of(doc, "message_unanswered")}
+    for d in truth:
+        if d["check"] == "message_unanswered" and d["subject"] in unanswered:
+            assert (unanswered[d["subject"]]["asked"], unanswered[d["subject"]]["replied"]) == (
+                d["detail"]["asked"], d["detail"]["replied"])
+
+
+def test_column_changes_are_reported_once_by_the_run_that_saw_them(history):
+    """Reported for the crawl of 11-26 (after the change of 11-23); a check of 12-03 without a new
+    crawl keeps them; they are not blamed on any other agency."""
+    _, docs, _, _ = history
+    assert not findings_of(docs[D("2026-11-22")], "column_changed")
+    assert {f["agency"] for f in findings_of(docs[D("2026-11-26")], "column_changed")} == {"sb-shichuan-czj"}
+    assert len(findings_of(docs[LAST], "column_changed")) == 4

@@ -1,6 +1,8 @@
 """Crawling the whole sandbox: every column with its type, every item with its exact title, URL and
 date, in every CMS family (TRS 海云's search API and 广东 gkmlpt's catalogue API included), the GBK site
-and the JavaScript-drawn columns; then a day later only what changed."""
+and the JavaScript-drawn columns, every message board's messages, residents' numbers only masked; then
+a day later (the sandbox's history day) only what changed, and the history kept: walks, captures, a
+back-dated item's late arrival, a portal's renamed, moved, dropped and added columns."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import pytest
 
 import storage
 from sandbox import Sandbox, registry_entries
+from sandbox.agencies import HISTORY_DAY
 
 from .conftest import DOWNLOAD_TIMEOUT_MS, REFERENCE_DAY, SLOW_SECONDS, crawl, import_registry
 
@@ -150,18 +153,25 @@ def test_portal_and_column_pages_are_kept_as_evidence(crawled):
     assert len({p["warc_path"] for p in pages}) <= len(pages)
 
 
-def test_a_day_later_only_changes_are_fetched_and_only_new_items_added(crawled, sandbox):
-    db_path, before, _ = crawled
-    db = storage.connect(db_path)
-    items_before = db["items"].count
-    next_day = REFERENCE_DAY + dt.timedelta(days=1)
-    sandbox.set_as_of(next_day)
+@pytest.fixture(scope="module")
+def next_day(crawled, sandbox):
+    """The crawl of the next day, the sandbox's history day: (items before it, its manifest, its requests)."""
+    db_path, _, _ = crawled
+    assert HISTORY_DAY == REFERENCE_DAY + dt.timedelta(days=1)
+    items_before = storage.connect(db_path)["items"].count
+    sandbox.set_as_of(HISTORY_DAY)
     sandbox.clear_log()
     try:
         crawl(db_path)
-        after, log = sandbox.manifest(), list(sandbox.request_log)
+        return items_before, sandbox.manifest(), list(sandbox.request_log)
     finally:
         sandbox.set_as_of(REFERENCE_DAY)
+
+
+def test_a_day_later_only_changes_are_fetched_and_only_new_items_added(crawled, next_day):
+    db_path, before, _ = crawled
+    db = storage.connect(db_path)
+    items_before, after, log = next_day
     old_urls = {i["url"] for a in before["agencies"] for c in a["columns"] for i in c["items"]}
     new_items = {i["url"] for a in live_agencies(after) for c in a["columns"] for i in c["items"]} - old_urls
     assert new_items, "the sandbox publishes something on the next day"
@@ -175,6 +185,72 @@ def test_a_day_later_only_changes_are_fetched_and_only_new_items_added(crawled, 
         "SELECT status FROM fetches WHERE crawl_run_id = ? AND kind IN ('column', 'portal', 'home')", [run]))
     assert statuses[304] > 3 * statuses[200], statuses
     assert len(log) < 0.2 * len(crawled[2])
+
+
+def test_a_day_later_the_history_is_kept(crawled, next_day):
+    """The back-dated item: absent from the first walk of its column, which went past its date, listed
+    by the second. The reorganised portal: a column renamed in place, one moved, one dropped (its old
+    address checked: 404), one added. Every column page walked is captured in each run."""
+    db_path, before, _ = crawled
+    _, after, _ = next_day
+    db = storage.connect(db_path)
+    first, second = (r[0] for r in db.execute("SELECT id FROM crawl_runs ORDER BY id"))
+    [late] = [d for d in after["defects"] if d["check"] == "item_backdated"]
+    item = next(db.query("SELECT i.first_seen, i.published, c.id AS column_id FROM items i "
+                         "JOIN columns c ON c.id = i.column_id WHERE i.url = ?", [late["subject"]]))
+    assert item["published"] == late["detail"]["declared"]
+    walks = {r["crawl_run_id"]: r for r in db.query("SELECT * FROM walks WHERE column_id = ?", [item["column_id"]])}
+    assert walks[first]["complete"] or walks[first]["oldest"] <= item["published"]
+    assert walks[first]["walked_at"] < item["first_seen"] and second in walks
+    columns = {r["url"]: r for r in db.query("SELECT * FROM columns WHERE agency_id = 'sb-shichuan-czj'")}
+    changes = {d["detail"]["change"]: d for d in after["defects"] if d["check"] == "column_changed"}
+    renamed = columns[changes["renamed"]["subject"]]
+    assert (renamed["name"], renamed["previous_name"], renamed["renamed_run"]) == ("工作动态", "财政动态", second)
+    moved = changes["moved"]
+    assert columns[moved["subject"]]["last_run"] == first and columns[moved["detail"]["new_url"]]["first_run"] == second
+    assert columns[moved["detail"]["new_url"]]["name"] == columns[moved["subject"]]["name"] == "财政预决算"
+    gone = changes["gone"]["subject"]
+    assert columns[gone]["last_run"] == first
+    assert [(r["kind"], r["status"]) for r in db.query(
+        "SELECT kind, status FROM fetches WHERE url = ? AND crawl_run_id = ?", [gone, second])] == [("verify", 404)]
+    assert columns[changes["added"]["subject"]]["first_run"] == second
+    portal = next(a["portal"] for a in after["agencies"] if a["id"] == "sb-shichuan-czj")
+    captured = {r["crawl_run_id"]: r["content_hash"] for r in db.query("SELECT * FROM captures WHERE url = ?", [portal])}
+    assert set(captured) == {first, second} and captured[first] != captured[second]
+
+
+def board_state(shown: dict) -> str:
+    """A board's words as gkwatch records them (extract/messages.py): a reply date or 已回复 is an answer,
+    办理中 is none, 已转交 says nothing."""
+    return {"已回复": "answered", "办理中": "unanswered", "已转交": "unknown"}[shown["shows"]]
+
+
+@pytest.mark.parametrize("agency_id", ["sb-huailing-gov", "sb-qingshi-zf", "sb-yuanchuan-swj"])
+def test_message_boards_are_read_message_by_message(crawled, agency_id):
+    """The labelled-rows board (TRS), the table board (plain table CMS) and the JSON-drawn board (集约化
+    platform): every message with when it was asked, when answered, and the state the board shows."""
+    db_path, manifest, _ = crawled
+    db = storage.connect(db_path)
+    board = next(c for a in manifest["agencies"] if a["id"] == agency_id for c in a["columns"] if c["type"] == "interaction")
+    expected = {(i["url"], i["title"], i["board"]["asked"], i["board"]["replied"], board_state(i["board"]))
+                for i in board["items"]}
+    stored = {(r["url"], r["title"], r["asked"], r["replied"], r["state"]) for r in db.query(
+        "SELECT m.* FROM messages m JOIN columns c ON c.id = m.column_id WHERE c.url = ?", [board["url"]])}
+    assert len(expected) > 40 and stored == expected
+
+
+def test_residents_numbers_are_stored_masked_and_nothing_else(crawled):
+    """Three residents on a page and three in a PDF attachment, each with an ID and a mobile number;
+    the order, contract, account and date numbers beside them, and the clean agency's, are nobody's."""
+    db_path, manifest, _ = crawled
+    db = storage.connect(db_path)
+    leaks = [d for d in manifest["defects"] if d["check"] == "privacy_leak"]
+    expected = {(d["subject"], "id_card" if "*" * 10 in m else "mobile", m,
+                 "page" if d["detail"]["where"] == ["页面正文"] else d["detail"]["where"][0])
+                for d in leaks for m in d["detail"]["masked"]}
+    stored = {(r["url"], r["kind"], r["masked"], r["found_in"]) for r in db.query(
+        "SELECT i.url, p.kind, p.masked, p.found_in FROM personal_data p JOIN items i ON i.id = p.item_id")}
+    assert len(expected) == 12 and stored == expected
 
 
 def test_removed_item_becomes_a_candidate_and_its_404_is_recorded(sandbox, tmp_path):

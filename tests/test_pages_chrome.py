@@ -121,7 +121,7 @@ def _evidence_keys_written_by_the_checks() -> set[str]:
 def test_every_evidence_key_a_check_writes_has_a_chinese_label():
     keys = _evidence_keys_written_by_the_checks()
     assert {"last_item_title", "last_item_url", "days_overdue", "on_pages", "detail"} <= keys
-    assert sorted(keys - set(labels.EVIDENCE_KEYS)) == []
+    assert sorted(keys - set(vocabulary.EVIDENCE_KEYS)) == []
 
 
 STALE = {

@@ -1,6 +1,7 @@
 """The sandbox over real HTTP on loopback: every CMS family (TRS WCM and 海云, Hanweb, plain tables,
 JavaScript lists, 广东 gkmlpt, 动易), encodings, JS lists, as_of, validators, the down window, robots,
-the slow page, and the manifest against what is actually served."""
+the slow page, the history plants (message boards, 解读, residents' numbers, a back-dated item, a
+portal reorganised), and the manifest against what is actually served."""
 
 from __future__ import annotations
 
@@ -25,12 +26,14 @@ import pdfplumber
 import pytest
 
 from sandbox import DEFAULT_PORT, Sandbox, build_manifest, registry_entries
-from sandbox.agencies import AGENCIES
+from sandbox.agencies import AGENCIES, HISTORY_DAY
 
 REF = dt.date(2026, 11, 22)
 ROOT = Path(__file__).resolve().parent.parent
 CHECKS = {"site_unreachable", "homepage_stale", "column_stale", "column_empty", "mandatory_column_missing",
-          "annual_report_missing", "annual_report_late", "report_balance", "broken_link", "item_removed", "slow_page"}
+          "annual_report_missing", "annual_report_late", "report_balance", "broken_link", "item_removed", "slow_page",
+          "interpretation_missing", "privacy_leak", "message_unanswered"}
+GB11643_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 TYPES = {"guide", "system", "statutory", "annual_report", "org", "leaders", "policy", "notice", "news", "budget",
          "personnel", "planning", "licensing", "penalty", "procurement", "interaction", "statistics",
          "interpretation", "other"}
@@ -97,12 +100,12 @@ def listed_titles(ag: dict, col: dict) -> set[str]:
     first = text(col["url"], encoding)
     base = col["url"]
     if col["js"] == "endpoint":
-        api = urllib.parse.urljoin(base, re.search(r"'(/api/columns/\d+/items\.json\?page=1)'", first).group(1))
+        api = urllib.parse.urljoin(base, re.search(r"'(/api/columns/\d+/(?:items|messages)\.json\?page=1)'", first)[1])
         data = json.loads(text(api))
         rows = data["data"]
         for page in range(2, data["totalPage"] + 1):
             rows += json.loads(text(api.replace("page=1", f"page={page}")))["data"]
-        return {r["DOCTITLE"] for r in rows}
+        return {r.get("DOCTITLE") or r["title"] for r in rows}
     if col["js"] == "render":
         chan = re.search(r'data-chan="(\d+)"', first).group(1)
         api = urllib.parse.urljoin(base, f"/interface/getDocuments?chanId={chan}&pageIndex=1&pageSize=500")
@@ -185,10 +188,11 @@ def test_manifest_shape_and_counts(manifest):
     assert {a["level"] for a in agencies} == {"省", "市", "县", "乡镇"}
     columns = [c for a in agencies for c in a["columns"]]
     items = [i for c in columns for i in c["items"]]
-    assert 2500 <= len(items) <= 3500
+    assert 3000 <= len(items) <= 4000
     assert {c["type"] for c in columns} <= TYPES and "other" in {c["type"] for c in columns}
     assert len({i["url"] for i in items}) == len(items)
     assert {d["check"] for d in manifest["defects"]} == CHECKS
+    assert {d["severity"] for d in manifest["defects"]} == {"info", "deduct", "veto"}
     assert not [d for d in manifest["defects"] if d["agency"] == "sb-huailing-czj"]
 
 
@@ -204,12 +208,21 @@ def test_planted_defects_on_reference_days():
         ("sb-minhai-swt", "column_stale"), ("sb-minhai-swt", "annual_report_late"),
         ("sb-lianchuan-gov", "column_empty"), ("sb-lianchuan-gov", "annual_report_missing"),
         ("sb-shichuan-czj", "column_stale"), ("sb-shichuan-czj", "broken_link"), ("sb-shichuan-czj", "annual_report_late"),
+        ("sb-xuanlin-swj", "interpretation_missing"), ("sb-huailing-swj", "privacy_leak"),
+        ("sb-nanyu-wjmj", "privacy_leak"), ("sb-huailing-gov", "message_unanswered"),
+        ("sb-qingshi-zf", "message_unanswered"), ("sb-yuanchuan-swj", "message_unanswered"),
     }
     for day in (dt.date(2026, 11, 20), dt.date(2026, 11, 21), REF):
         found = {(d["agency"], d["check"]) for d in build_manifest(day, DEFAULT_PORT)["defects"]}
         assert found == expected, day
     stale = {d["detail"]["type"] for d in build_manifest(REF, DEFAULT_PORT)["defects"] if d["check"] == "column_stale"}
     assert stale == {"news", "notice", "policy", "personnel", "planning"}
+    history = {(d["agency"], d["check"], d["detail"].get("change")) for d in build_manifest(HISTORY_DAY, DEFAULT_PORT)["defects"]
+               if d["check"] in ("item_backdated", "column_changed")}
+    assert history == {("sb-wuxing-swj", "item_backdated", None)} | {
+        ("sb-shichuan-czj", "column_changed", change) for change in ("renamed", "moved", "gone", "added")}
+    later = {(d["agency"], d["check"]) for d in build_manifest(HISTORY_DAY + dt.timedelta(days=1), DEFAULT_PORT)["defects"]}
+    assert ("sb-wuxing-swj", "item_backdated") in later and ("sb-shichuan-czj", "column_changed") not in later
 
 
 def test_defects_follow_the_calendar():
@@ -715,3 +728,129 @@ def test_pdf_report_has_extractable_chinese(manifest):
     with pdfplumber.open(io.BytesIO(body)) as pdf:
         extracted = "".join(page.extract_text() or "" for page in pdf.pages)
     assert report["title"] in extracted.replace("\n", "") and "三、收到和处理政府信息公开申请情况" in extracted
+
+
+# history plants (issue #17) -------------------------------------------------------------------------
+
+def defect(manifest, check: str, agency_id: str) -> dict:
+    return next(d for d in manifest["defects"] if d["check"] == check and d["agency"] == agency_id)
+
+
+def board(manifest, agency_id: str) -> dict:
+    return column(manifest, agency_id, "interaction")
+
+
+def test_message_boards_as_a_table_labelled_rows_and_a_json_endpoint(manifest, at):
+    table = text(board(manifest, "sb-qingshi-zf")["url"])
+    assert "<tr><th>留言标题</th><th>留言时间</th><th>回复时间</th><th>办理状态</th></tr>" in table
+    late = defect(manifest, "message_unanswered", "sb-qingshi-zf")
+    row = re.search(rf'<a href="{re.escape(path_of(late["subject"]))}"[^>]*>[^<]*</a></td>(.*?)</tr>',
+                    text(board(manifest, "sb-qingshi-zf")["url"] + "?page=2") + table).group(1)
+    assert row == f"<td>{late['detail']['asked']}</td><td>{late['detail']['replied']}</td><td>已回复</td>"
+    rows = text(board(manifest, "sb-huailing-gov")["url"])
+    never = defect(manifest, "message_unanswered", "sb-huailing-gov")
+    assert "<span>状态：已转交</span>" in rows and "<span>状态：办理中</span>" in rows
+    assert re.search(rf'href="{re.escape(path_of(never["subject"]))}".*?<span>留言时间：{never["detail"]["asked"]}</span>'
+                     r"<span>状态：办理中</span>", rows)
+    js = board(manifest, "sb-yuanchuan-swj")
+    page = text(js["url"])
+    assert js["js"] == "endpoint" and not titles_in(page) & {i["title"] for i in js["items"]}
+    api = urllib.parse.urljoin(js["url"], re.search(r"'(/api/columns/\d+/messages\.json\?page=1)'", page)[1])
+    letters = [x for n in range(1, 4) for x in json.loads(text(api.replace("page=1", f"page={n}")))["data"]]
+    by_url = {x["url"]: x for x in letters}
+    assert [x["title"] for x in letters] == [i["title"] for i in js["items"]]
+    planted = [d for d in manifest["defects"] if d["check"] == "message_unanswered" and d["agency"] == "sb-yuanchuan-swj"]
+    assert len(planted) == 2
+    for d in planted:
+        letter = by_url[d["subject"]]
+        assert letter["createTime"][:10] == d["detail"]["asked"]
+        assert (letter["replyTime"][:10] or None, letter["status"]) == (
+            d["detail"]["replied"], "已回复" if d["detail"]["replied"] else "办理中")
+    assert {x["status"] for x in letters} == {"已回复", "办理中", "已转交"}
+    # before its reply the late message shows 办理中 and no date; its page gains the reply that day
+    at(dt.date.fromisoformat(late["detail"]["replied"]) - dt.timedelta(days=1))
+    assert "答复内容" not in text(late["subject"])
+    at(dt.date.fromisoformat(late["detail"]["replied"]))
+    assert f"答复时间：{late['detail']['replied']}" in text(late["subject"])
+
+
+def gb11643_valid(number: str) -> bool:
+    total = sum(int(d) * w for d, w in zip(number, GB11643_WEIGHTS))
+    return len(number) == 18 and "10X98765432"[total % 11] == number[17]
+
+
+def test_residents_numbers_are_synthetic_valid_and_beside_lookalikes(manifest):
+    page_leak = defect(manifest, "privacy_leak", "sb-huailing-swj")
+    page = text(page_leak["subject"])
+    ids = re.findall(r"<td>(\d{17}[\dX])</td>", page)
+    mobiles = re.findall(r"<td>(1[3-9]\d{9})</td>", page)
+    assert len(ids) == len(mobiles) == page_leak["detail"]["id_cards"] == page_leak["detail"]["mobiles"] == 3
+    assert all(gb11643_valid(n) and n.startswith("3419") for n in ids)   # 3419: the fictional 淮岭市
+    assert ids[0].endswith("X") and page_leak["detail"]["masked"] == [n[:4] + "*" * 10 + n[14:] for n in ids] + [
+        m[:3] + "****" + m[7:] for m in mobiles]
+    order = re.search(r"订单编号：(\d{18})；合同编号：(\d{18})；", page)
+    assert order and order[1].startswith("2026") and gb11643_valid(order[2])   # no province 20; an ID-shaped contract
+    assert re.search(r"账号：6217\d{15}，", page)
+    attached = defect(manifest, "privacy_leak", "sb-nanyu-wjmj")
+    assert attached["detail"]["where"] == ["附件：补贴资金发放明细表.pdf"]
+    ag = agency(manifest, "sb-nanyu-wjmj")
+    item = next(i for c in ag["columns"] for i in c["items"] if i["url"] == attached["subject"])
+    assert not re.search(r"\d{17}[\dX]", text(item["url"], "gbk"))
+    status, headers, body = fetch(item["detail"]["attachments"][-1]["url"])
+    assert status == 200 and headers["Content-Type"] == "application/pdf"
+    with pdfplumber.open(io.BytesIO(body)) as pdf:
+        extracted = "".join(p.extract_text() or "" for p in pdf.pages)
+    ids = re.findall(r"\b(\d{17}[\dX])\b", extracted)
+    assert len(ids) == 3 and all(gb11643_valid(n) for n in ids)
+    assert [n[:4] + "*" * 10 + n[14:] for n in ids] == attached["detail"]["masked"][:3]
+    clean = column(manifest, "sb-huailing-czj", "procurement")
+    shown = next(p for i in clean["items"] if "订单编号" in (p := text(i["url"])))
+    assert re.search(r"订单编号：\d{18}；合同编号：\d{18}；成交日期：\d{8}", shown)
+
+
+def test_every_policy_document_has_its_interpretation_but_one(manifest):
+    missing = [d["subject"] for d in manifest["defects"] if d["check"] == "interpretation_missing"]
+    assert len(missing) == 1
+    for ag in manifest["agencies"]:
+        readings = [i for c in ag["columns"] for i in c["items"] if c["type"] == "interpretation" or "解读" in i["title"]
+                    or "图解" in i["title"]]
+        for col in [c for c in ag["columns"] if c["type"] == "policy"]:
+            for doc in col["items"]:
+                if not doc["detail"]["doc_no"] or doc["url"] in missing:
+                    continue
+                # by a 《》 title it carries, else by its own title put in 《》, or by its 文号
+                named = re.findall(r"《[^《》]+》", doc["title"]) or [f"《{doc['title'].removeprefix(ag['name'])}》"]
+                named.append(doc["detail"]["doc_no"])
+                assert any(n in r["title"] for r in readings for n in named), (ag["id"], doc["title"])
+    # an agency without a 政策解读 column publishes the 解读 beside the document, the same day
+    policy = column(manifest, "sb-huailing-swj", "policy")
+    doc = next(i for i in policy["items"] if i["detail"]["doc_no"])
+    reading = next(i for i in policy["items"] if not i["detail"]["doc_no"] and doc["date"] == i["date"])
+    assert doc["detail"]["doc_no"] in text(reading["url"]) and "解读" in reading["title"]
+
+
+def test_a_backdated_item_and_a_reorganised_portal_on_the_history_day(manifest, at):
+    news = column(manifest, "sb-wuxing-swj", "news")
+    after = build_manifest(HISTORY_DAY, manifest["port"])
+    late = defect(after, "item_backdated", "sb-wuxing-swj")
+    assert late["subject"] not in {i["url"] for i in news["items"]} and fetch(late["subject"])[0] == 404
+    before = {c["name"]: c["url"] for c in agency(manifest, "sb-shichuan-czj")["columns"]}
+    portal = agency(manifest, "sb-shichuan-czj")["portal"]
+    at(HISTORY_DAY)
+    listed = column(after, "sb-wuxing-swj", "news")["items"][0]
+    assert (listed["url"], listed["date"]) == (late["subject"], late["detail"]["declared"])
+    assert late["detail"]["declared"] < (REF - dt.timedelta(days=3)).isoformat()   # well before the last walk
+    assert late["detail"]["title"] in listed_titles(agency(after, "sb-wuxing-swj"), column(after, "sb-wuxing-swj", "news"))
+    now = {c["name"]: c["url"] for c in agency(after, "sb-shichuan-czj")["columns"]}
+    changes = {d["detail"]["change"]: d for d in after["defects"] if d["check"] == "column_changed"}
+    assert now["工作动态"] == before["财政动态"] == changes["renamed"]["subject"]
+    assert now["财政预决算"] != before["财政预决算"] == changes["moved"]["subject"]
+    assert "政府采购" not in now and before["政府采购"] == changes["gone"]["subject"]
+    assert "优化营商环境" not in before and now["优化营商环境"] == changes["added"]["subject"]
+    shown = text(portal)
+    assert "财政动态" not in shown and "政府采购" not in shown and path_of(now["优化营商环境"]) in shown
+    assert fetch(before["政府采购"])[0] == fetch(before["财政预决算"])[0] == 404
+    gone = column(manifest, "sb-shichuan-czj", "procurement")["items"][0]
+    assert fetch(gone["url"])[0] == 200            # the dropped column's documents stay online
+    moved = column(after, "sb-shichuan-czj", "budget")
+    assert [i["url"] for i in moved["items"]] == [i["url"] for i in column(manifest, "sb-shichuan-czj", "budget")["items"]]

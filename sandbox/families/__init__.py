@@ -26,7 +26,7 @@ class Family(ABC):
     def __init__(self, site: Site):
         self.site = site
         self.variant = site.spec.variant
-        self.col_by_path: dict[str, Column] = {}
+        self.col_by_path: dict[str, list[Column]] = {}   # a renamed column's versions share their page
 
     # text conventions ---------------------------------------------------------------------------
     def charset_meta(self) -> str:
@@ -69,7 +69,7 @@ class Family(ABC):
 
     def register(self, col: Column, path: str) -> None:
         col.path = path
-        self.col_by_path[path] = col
+        self.col_by_path.setdefault(path, []).append(col)
 
     def item_key(self, path: str, query: dict) -> str:
         return path
@@ -106,8 +106,7 @@ class Family(ABC):
         return None
 
     def column_at(self, view: View, path: str) -> Column | None:
-        col = self.col_by_path.get(path)
-        return col if col is not None and col.open(view.as_of) else None
+        return next((col for col in self.col_by_path.get(path, ()) if col.open(view.as_of)), None)
 
     def leaf_page(self, view: View, col: Column, page: int) -> Page | None:
         """Common entry for a column's page ``page`` (1-based): containers, JS lists, slow pages."""
@@ -135,6 +134,8 @@ def _attachment(view: View, item: Item, att) -> Page | None:
     view.mark(item.maketime)
     if item.report and att.ext == "pdf":
         data = files.report_pdf(item, view.site.ctx())
+    elif att.people:
+        data = files.residents_pdf(att.title, att.people, item.maketime)
     elif att.ext == "pdf":
         data = files.plain_pdf(f"{item.seq}-{att.path.rsplit('/', 1)[-1]}", item.maketime)
     else:
@@ -146,8 +147,15 @@ def _attachment(view: View, item: Item, att) -> Page | None:
 # JavaScript-drawn lists -------------------------------------------------------------------------
 
 def js_column(view: View, col: Column) -> Page:
-    """An empty container filled by script: inline fetch of a literal URL, or an external list.js."""
-    if col.spec.js == "endpoint":
+    """An empty container filled by script: inline fetch of a literal URL, or an external list.js; a
+    message board draws its table from its own endpoint."""
+    if col.ctype == "interaction":
+        script = _BOARD_JS.replace("__URL__", f"/api/columns/{col.cid}/messages.json?page=1")
+        body = (f'<div class="main w"><h2 class="column-title">{esc(col.name)}</h2><div class="board-box">'
+                f'<table class="board-table" width="100%"><thead><tr><th>留言标题</th><th>留言时间</th><th>回复时间</th>'
+                f'<th>办理状态</th></tr></thead><tbody id="letter-list"></tbody></table>'
+                f'<div id="letter-pager" class="pager"></div></div><script>{script}</script></div>')
+    elif col.spec.js == "endpoint":
         script = _ENDPOINT_JS.replace("__URL__", f"/api/columns/{col.cid}/items.json?page=1")
         body = (f'<div class="main w"><h2 class="column-title">{esc(col.name)}</h2><div class="list-box">'
                 f'<ul id="doc-list" class="list"></ul><div id="doc-pager" class="pager"></div></div>'
@@ -174,6 +182,26 @@ _ENDPOINT_JS = """
     var pager = '';
     for (var i = 1; i <= d.totalPage; i++) { pager += '<a href="?page=' + i + '">' + i + '</a> '; }
     document.getElementById('doc-pager').innerHTML = pager;
+  });
+})();
+"""
+
+_BOARD_JS = """
+(function () {
+  var url = '__URL__';
+  var m = location.search.match(/page=(\\d+)/);
+  if (m) { url = url.replace('page=1', 'page=' + m[1]); }
+  fetch(url).then(function (r) { return r.json(); }).then(function (d) {
+    var html = '';
+    d.data.forEach(function (x) {
+      html += '<tr><td><a href="' + x.url + '" target="_blank" title="' + x.title + '">' + x.title + '</a></td><td>' +
+              x.createTime.substring(0, 10) + '</td><td>' + (x.replyTime || '').substring(0, 10) + '</td><td>' +
+              x.status + '</td></tr>';
+    });
+    document.getElementById('letter-list').innerHTML = html;
+    var pager = '';
+    for (var i = 1; i <= d.totalPage; i++) { pager += '<a href="?page=' + i + '">' + i + '</a> '; }
+    document.getElementById('letter-pager').innerHTML = pager;
   });
 })();
 """
@@ -212,18 +240,26 @@ def _js_api(view: View, path: str, query: dict) -> Page | None:
         rows = [{"id": i.seq, "title": i.title, "url": i.path, "publishTime": i.day.isoformat()}
                 for i in items[(page - 1) * size: page * size]]
         return json_page(view, {"result": True, "count": len(items), "pageIndex": page, "list": rows})
-    parts = path.split("/")  # /api/columns/<cid>/items.json
-    if len(parts) != 5 or parts[4] != "items.json":
-        return None
-    col = by_cid.get(to_int(parts[3]))
-    if col is None:
+    parts = path.split("/")  # /api/columns/<cid>/items.json (a board: messages.json)
+    col = by_cid.get(to_int(parts[3])) if len(parts) == 5 else None
+    if col is None or parts[4] != ("messages.json" if col.ctype == "interaction" else "items.json"):
         return None
     page, size = max(1, to_int(query.get("page")) or 1), 20
     items = view.listing(col)
+    if col.ctype == "interaction":
+        return json_page(view, {"code": 200, "total": len(items), "totalPage": max(1, math.ceil(len(items) / size)),
+                                "data": [_letter(view, i) for i in items[(page - 1) * size: page * size]]})
     rows = [{"DOCID": i.seq, "DOCTITLE": i.title, "DOCPUBURL": view.site.url(i.path),
              "PUBDATE": f"{i.published:%Y-%m-%d %H:%M:%S}"} for i in items[(page - 1) * size: page * size]]
     return json_page(view, {"code": 0, "msg": "success", "total": len(items), "page": page, "pageSize": size,
                         "totalPage": max(1, math.ceil(len(items) / size)), "data": rows})
+
+
+def _letter(view: View, message: Item) -> dict:
+    state, replied = pages.message_state(view, message)
+    return {"id": message.seq, "title": message.title, "url": view.site.url(message.path),
+            "createTime": f"{message.published:%Y-%m-%d %H:%M:%S}",
+            "replyTime": f"{replied} 16:30:00" if replied else "", "status": state}
 
 
 def json_page(view: View, payload: dict) -> Page:

@@ -5,6 +5,7 @@ title cell (「标题（2024-01-05）」), or as ``[MM-DD]`` under year rows, de
 
 from __future__ import annotations
 
+from .. import pages
 from ..model import Column, Item, Site
 from ..pages import Page, View, esc, fmt_day
 from . import Family, list_title, month_dir, to_int
@@ -59,8 +60,11 @@ class TableCms(Family):
     def list_body(self, view: View, col: Column, items: list[Item], page: int, total: int, count: int) -> str:
         rows = self.rows(col, items) or '<tr><td colspan="2">暂无信息</td></tr>'
         header = "<tr><th>标题</th></tr>" if self.date_cell == "in_title" else "<tr><th>标题</th><th>发布日期</th></tr>"
-        return (f'<div class="main w"><div class="column-title">{esc(col.name)}</div>'
-                f'<table class="list-table" width="100%" border="0" cellspacing="0" cellpadding="5">{header}{rows}</table>'
+        listing = (f'<table class="list-table" width="100%" border="0" cellspacing="0" cellpadding="5">{header}{rows}'
+                   f'</table>')
+        if col.ctype == "interaction":   # a 留言 board: a table whose header names each cell
+            listing = pages.board_table(view, items)
+        return (f'<div class="main w"><div class="column-title">{esc(col.name)}</div>{listing}'
                 f'{self.pager(col, page, total, count)}</div>')
 
     def rows(self, col: Column, items: list[Item]) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from .. import pages
 from ..model import Column, Item, Site
 from ..pages import View, esc, fmt_day
 from . import Family, list_title, month_dir
@@ -102,9 +103,12 @@ class Trs(Family):
         rows = "".join(f'<li><a href="./{_rel(col, i)}" target="_blank" title="{esc(i.title)}">{list_title(i.title)}</a>'
                        f'<span>{fmt_day(i.day, self.date_style)}</span></li>' for i in items)
         rows = rows or '<li class="empty">暂无信息</li>'
+        listing = f'<ul class="list">{rows}</ul>'
+        if col.ctype == "interaction":   # a 信箱: each letter's time and state as labelled values
+            listing = pages.board_rows(view, items)
         return (f'<div class="main w"><div class="left-nav">{_side_list(view, col)}</div>'
                 f'<div class="list_con"><h2 class="column-title">{esc(col.name)}</h2>'
-                f'<ul class="list">{rows}</ul>{pager}</div></div>')
+                f'{listing}{pager}</div></div>')
 
 
 def _rel(col: Column, item: Item) -> str:
