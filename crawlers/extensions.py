@@ -10,6 +10,7 @@ import time
 from scrapy import signals
 from twisted.internet import task
 
+from core.clock import today
 from storage import records
 
 from .crawl_database import close_writer, store_for, writer_for
@@ -36,7 +37,8 @@ class CrawlRunExtension:
     def spider_opened(self, spider):
         db = store_for(self.crawler)
         agency_ids = [agency["id"] for agency in spider.agencies]
-        self.crawler._gkwatch_run_id = records.start_crawl_run(db, agency_ids, spider.full)
+        as_of = self.crawler.settings.get("GKWATCH_AS_OF") or today().isoformat()
+        self.crawler._gkwatch_run_id = records.start_crawl_run(db, agency_ids, spider.full, as_of)
         interval = self.crawler.settings.getfloat("GKWATCH_PROGRESS_INTERVAL")
         if interval > 0:
             self.agencies = {a["id"]: AgencyProgress(a["id"], a["name"]) for a in spider.agencies}

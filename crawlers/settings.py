@@ -14,6 +14,7 @@ GKWATCH_DB = "gkwatch.db"
 GKWATCH_FULL = False
 GKWATCH_MAX_PAGES_PER_COLUMN = 200
 GKWATCH_FULL_WALK_DAYS = 7
+GKWATCH_AS_OF = None   # the day the crawl observes (gkwatch crawl --as-of); None: today
 GKWATCH_EXTRACT_WORKERS = default_workers()  # 0: parse in the crawler's own process
 GKWATCH_PROGRESS_INTERVAL = 10.0
 USER_AGENT = user_agent(Config())

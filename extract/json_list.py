@@ -45,6 +45,17 @@ def extract_json_list(payload, url: str) -> list[ListItem]:
     return best
 
 
+def json_records(payload, url: str) -> list[tuple[dict, str]]:
+    """(record, its absolute URL) of the records ``extract_json_list`` reads items from, for readers
+    of a record's other fields (a message board's times and state)."""
+    best: list = []
+    for array in _arrays(payload):
+        records = [(record, item.url) for record in array if (item := _item(record, url))]
+        if len(records) > len(best):
+            best = records
+    return best
+
+
 def _arrays(node):
     """Every list in the JSON tree, outermost first."""
     if isinstance(node, list):

@@ -120,3 +120,29 @@ def _labelled(text: str) -> dict[str, str]:
     found = list(_LABEL.finditer(text))
     return {m.group(1): text[m.end():found[k + 1].start() if k + 1 < len(found) else len(text)].strip()[:40]
             for k, m in enumerate(found)}
+
+
+# The same, as a board's JSON data endpoint names them (lower-cased, without "_").
+_ASKED_KEYS = ("createtime", "asktime", "submittime", "writetime", "leavetime", "messagetime", "lytime", "createdate",
+               "askdate", "addtime")
+_REPLIED_KEYS = ("replytime", "answertime", "replydate", "handletime", "hftime", "finishtime")
+_STATE_KEYS = ("status", "state", "replystatus", "handlestate", "handlestatus", "blzt")
+
+
+def messages_from_json(payload, url: str) -> list[Message]:
+    """The messages of a board's JSON data endpoint: records with a title, a link and the time
+    asked; answered or not by a reply time or a state in words (a numeric state code is unknown)."""
+    from .json_list import extract_json_list, json_records
+
+    listed = {item.url: item for item in extract_json_list(payload, url)}
+    messages = []
+    for record, item_url in json_records(payload, url):
+        item = listed.get(item_url)
+        fields = {key.lower().replace("_", ""): value for key, value in record.items()}
+        asked = next((parse_date(str(fields[k])) for k in _ASKED_KEYS if fields.get(k)), None)
+        if item is None or asked is None:
+            continue
+        replied = next((parse_date(str(fields[k])) for k in _REPLIED_KEYS if fields.get(k)), None)
+        state = next((str(fields[k]) for k in _STATE_KEYS if isinstance(fields.get(k), str)), "")
+        messages.append(Message(item.title, item.url, asked, replied, _state(state, replied)))
+    return messages

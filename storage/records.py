@@ -13,7 +13,7 @@ from typing import Iterable
 
 import sqlite_utils
 
-from core.clock import iso
+from core.clock import iso, today
 
 # The crawl writes a row per fetch, listing and detail: plain SQL on the connection, since
 # sqlite_utils' Table.insert/update/upsert re-read the table's schema (PRAGMA table_info) on every
@@ -183,12 +183,14 @@ def agencies(db: sqlite_utils.Database, ids: Iterable[str] | None = None) -> lis
     return [row for row in rows if not wanted or row["id"] in wanted]
 
 
-def start_crawl_run(db: sqlite_utils.Database, agency_ids: list[str], full: bool) -> int:
-    """A new crawl run; runs still marked running were cut off (killed or crashed)."""
+def start_crawl_run(db: sqlite_utils.Database, agency_ids: list[str], full: bool, as_of: str | None = None) -> int:
+    """A new crawl run observing the sites on ``as_of`` (default: today); runs still marked running
+    were cut off (killed or crashed)."""
     with db.conn:
         db.execute("UPDATE crawl_runs SET status = 'interrupted' WHERE status = 'running'")
         return db["crawl_runs"].insert({
-            "started_at": iso(), "status": "running", "agencies": json.dumps(agency_ids),
+            "started_at": iso(), "as_of": as_of or today().isoformat(), "status": "running",
+            "agencies": json.dumps(agency_ids),
             "full": int(full), "pages": 0, "items_new": 0, "items_seen": 0, "errors": 0,
         }).last_pk
 

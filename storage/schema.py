@@ -405,6 +405,9 @@ def _v13_history(db: sqlite_utils.Database) -> None:
         pk="id", not_null={"column_id", "walked_at", "complete"}, foreign_keys=[("column_id", "columns", "id")],
     )
     db["walks"].create_index(["column_id", "walked_at"])
+    # The day a crawl run observed the sites (北京时间; a sandbox's days pass faster than the clock).
+    db["crawl_runs"].add_column("as_of", str)
+    db.execute("UPDATE crawl_runs SET as_of = substr(started_at, 1, 10)")
     # The crawl runs that first and last found a column, and a rename (same URL, another name): what
     # it was called before, and the run that saw the new name.
     for name, kind in (("first_run", int), ("last_run", int), ("previous_name", str), ("renamed_run", int)):

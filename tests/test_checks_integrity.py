@@ -45,6 +45,8 @@ def test_backdated_items_and_their_look_alikes(tmp_path):
     appeared(db, site, NEWS, "2026-10-20", "2026-11-10T09:00:00+08:00", "局领导调研")                    # no earlier walk
     appeared(db, site, NOTICES, "2026-10-10", "2026-09-30T09:00:00+08:00", "关于转发文件的通知",          # listed elsewhere first
              listed_here="2026-11-10T09:00:00+08:00")
+    for path in (NOTICES, POLICY, NEWS):   # the walks that first list them
+        walk(db, site, path, "2026-11-10T09:30:00+08:00", oldest="2026-10-10", complete=False)
     site.crawl()
 
     doc = check(db, AS_OF)
@@ -55,7 +57,7 @@ def test_backdated_items_and_their_look_alikes(tmp_path):
                               "已越过该日期而未见此条，直到 2026-11-10 才首次出现：疑似倒填发稿日期（国办秘函〔2019〕19号）")
     evidence = json.loads(row["evidence"])
     assert evidence["declared_date"] == "2026-10-20"
-    assert evidence["walks_without_it"] == [{"walked_at": "2026-11-01T10:00:00+08:00", "crawl_run_id": 1,
+    assert evidence["walks_without_it"] == [{"walked_at": "2026-11-01", "crawl_run_id": 1,
                                              "reached": "全部页面", "capture_id": 1, "sha256": "a1" * 32}]
     assert evidence["grace_days"] == 3
 
@@ -65,5 +67,6 @@ def test_as_of_before_the_item_appeared_sees_nothing(tmp_path):
     site = clean_site(db)
     walk(db, site, NOTICES, "2026-11-01T10:00:00+08:00", oldest=None, complete=True)
     appeared(db, site, NOTICES, "2026-10-20", "2026-11-10T09:00:00+08:00", "关于开展安全生产检查的通知")
+    walk(db, site, NOTICES, "2026-11-10T09:30:00+08:00", oldest=None, complete=True)
     site.crawl(dt.date(2026, 11, 5))
     assert not [f for f in check(db, dt.date(2026, 11, 5))["findings"] if f["check"] == "item_backdated"]

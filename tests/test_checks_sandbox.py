@@ -55,7 +55,7 @@ def history(tmp_path_factory):
                     moment = dt.datetime.combine(day, dt.time(0, 20), TZ) + k * dt.timedelta(minutes=71)
                     store(db, probe_all(homes, config=Config(), timeout=5, at=moment))
             if day in DAYS:
-                crawl(db_path)
+                crawl(db_path, "--as-of", str(day))
             if day in DAYS or day == LAST:
                 docs[day] = run_checks(db, day)
                 manifests[day] = sandbox.manifest()

@@ -34,7 +34,7 @@ from crawlers.render import render_meta
 from extract.json_list import gkmlpt_column, json_total_pages
 from extract.trs import haiyun_search_api
 from extract import decode_html, extract_json_list, extract_links, extract_list, report_requests
-from extract.messages import extract_messages
+from extract.messages import extract_messages, messages_from_json
 from extract.discovery import discover_columns, preview_blocks, under
 from extract.page_state import says_empty
 from storage import records
@@ -368,7 +368,11 @@ class DisclosureSpider(scrapy.Spider):
             payload = json.loads(_html(response))
             items, pages = extract_json_list(payload, response.url), json_total_pages(payload)
         except ValueError:  # an XML data endpoint (Hanweb dataproxy and kin)
-            items, pages = extract_list(_html(response), response.url).items, None
+            payload, items, pages = None, extract_list(_html(response), response.url).items, None
+        if payload is not None and column.type == "interaction":   # a board drawn from its data
+            messages = messages_from_json(payload, response.url)
+            if messages:
+                yield MessagesRecord(state.agency["id"], column.url, [m.to_json() for m in messages])
         drawn = meta.get("drawn")
         if drawn is None:
             any_new = self._any_new(state, items)

@@ -67,7 +67,7 @@ def run_demo(config: Config, db_path: str, once: bool, port: int, sandbox_port: 
         crawl = step + ["crawl", "--db", str(db_file)] + [arg for s in DEMO_CRAWL_SETTINGS for arg in ("-s", s)]
         for day in DEMO_DAYS:
             sandbox.set_as_of(day)
-            if subprocess.call(crawl) != 0:
+            if subprocess.call(crawl + ["--as-of", str(day)]) != 0:
                 click.echo("抓取失败 (crawl failed)", err=True)
                 return exit_codes.FAILED
         # Exit codes 1 and 2 only say that findings are open or new: the sandbox has planted defects.
