@@ -91,7 +91,8 @@ def test_a_finding_page_of_each_check_kind(site, page):
     shown = [p for p in screenshots.pages(db_path, None) if p[0].startswith("finding-")]
     kinds = {name.removeprefix("finding-") for name, _, _ in shown}
     assert {"column_stale", "column_empty", "homepage_stale", "mandatory_column_missing", "annual_report_missing",
-            "annual_report_late", "report_balance", "broken_link"} <= kinds
+            "annual_report_late", "report_balance", "broken_link", "item_backdated", "privacy_leak",
+            "interpretation_missing", "message_unanswered", "column_changed"} <= kinds
     for name, path, _ in shown:
         finding = db(db_path)["findings"].get(int(path.rsplit("/", 1)[1]))
         evidence = json.loads(finding["evidence"])
