@@ -29,6 +29,9 @@ def item_backdated(ctx: Context) -> Outcome:
             FROM items i JOIN _ag a ON a.id = i.agency_id JOIN _p_backdated p ON p.cfg = a.cfg
             JOIN listings l ON l.item_id = i.id JOIN walks w ON w.column_id = l.column_id
             WHERE i.published IS NOT NULL AND i.removed_at IS NULL AND julianday(w.walked_at) >= julianday(i.first_seen)
+              -- cheap first: only items that appeared later than their date, after their column's first walk
+              AND julianday(i.first_seen) - julianday(i.published) > p.grace
+              AND i.first_seen > (SELECT MIN(x.walked_at) FROM walks x WHERE x.column_id = l.column_id)
             GROUP BY i.id)
         SELECT i.agency_id, i.id AS item_id, i.url, i.title, i.published, f.first_run,
                COALESCE(fr.as_of, substr(fr.started_at, 1, 10)) AS first_day,
