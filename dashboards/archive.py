@@ -65,7 +65,7 @@ def write_index(db_path: str | Path) -> int:
     root.mkdir(parents=True, exist_ok=True)
     target = index_path(db_path)
     partial = target.with_suffix(".tmp")
-    partial.write_text("".join(sorted(lines)) + "", encoding="utf-8")
+    partial.write_text("".join(sorted(lines)), encoding="utf-8")
     os.replace(partial, target)   # pywb opens the index per lookup: it never sees half a file
     last = rows[-1][0] if rows else 0
     target.with_suffix(".last").write_text(str(last), encoding="utf-8")
