@@ -34,10 +34,12 @@ def find_reports(ctx: Context) -> dict[str, dict[int, dict]]:
     """agency id → report year → {published, url, title}, as of ``ctx.as_of``."""
     conn = ctx.conn
     conn.execute("DROP TABLE IF EXISTS temp._reports")
+    # CROSS JOIN keeps SQLite to this order: the few report columns, then their listings (by the
+    # primary key), not every listing of the site looked up in _col.
     conn.execute("""
         CREATE TEMP TABLE _reports AS
         SELECT c.agency_id, gk_report_year(i.title, 0) AS year, i.published, i.url, i.title
-        FROM _col c JOIN listings l ON l.column_id = c.id JOIN items i ON i.id = l.item_id
+        FROM _col c CROSS JOIN listings l ON l.column_id = c.id CROSS JOIN items i ON i.id = l.item_id
         WHERE c.type = 'annual_report' AND i.removed_at IS NULL AND (i.published IS NULL OR i.published <= :day)""",
                  {"day": ctx.day})
     # Reports filed elsewhere on the site, through the partial index of report-like titles.
