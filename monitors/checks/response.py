@@ -37,18 +37,18 @@ def interpretation_missing(ctx: Context) -> Outcome:
                 if row["doc_no"].strip() not in _NO_DOC_NO and re.search(row["pattern"], row["title"])]
     if not policies:
         return out
-    # Interpretations of the agencies that have such documents: titled 解读/图解 (found through the
-    # full-text index, not a scan of every title) or listed in a 政策解读 column.
+    # Interpretations, of the agencies that have such documents only: titled 解读/图解 or listed in a
+    # 政策解读 column.
     ctx.table("_interp_agencies", "id TEXT PRIMARY KEY", sorted({(row["agency_id"],) for row in policies}))
     interpretations: dict[str, list[str]] = defaultdict(list)
     for row in ctx.q("""
         SELECT i.agency_id, i.title || ' ' || COALESCE(v.text, '') AS words
         FROM items i JOIN _interp_agencies g ON g.id = i.agency_id
         LEFT JOIN item_versions v ON v.id = (SELECT MAX(x.id) FROM item_versions x WHERE x.item_id = i.id)
-        WHERE i.removed_at IS NULL AND i.published <= :day AND i.id IN (
-            SELECT rowid FROM items_fts WHERE items_fts MATCH 'title:"解读" OR title:"图解"'
-            UNION SELECT l.item_id FROM columns c JOIN _interp_agencies g2 ON g2.id = c.agency_id
-                  JOIN listings l ON l.column_id = c.id WHERE c.type = 'interpretation')""", {"day": ctx.day}):
+        WHERE i.removed_at IS NULL AND i.published <= :day
+          AND (instr(i.title, '解读') OR instr(i.title, '图解') OR i.id IN (
+               SELECT l.item_id FROM columns c JOIN _interp_agencies g2 ON g2.id = c.agency_id
+               JOIN listings l ON l.column_id = c.id WHERE c.type = 'interpretation'))""", {"day": ctx.day}):
         interpretations[row["agency_id"]].append(row["words"])
     for row in policies:
         names = _names(row["title"], row["doc_no"])
