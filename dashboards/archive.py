@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import sqlite3
+import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
@@ -32,7 +34,12 @@ NO_SCRIPTS = "script-src 'none'; object-src 'none'; frame-src 'none'"
 
 
 def index_path(db_path: str | Path) -> Path:
-    return evidence_dir(db_path) / "captures.cdxj"
+    """Beside the captures; for a database served from a read-only disk, in the temporary directory."""
+    root = evidence_dir(db_path)
+    if os.access(root, os.W_OK):
+        return root / "captures.cdxj"
+    digest = hashlib.sha256(str(Path(db_path).resolve()).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"gkwatch-archive-{digest}" / "captures.cdxj"
 
 
 def timestamp(captured_at: str) -> str:
@@ -62,8 +69,8 @@ def write_index(db_path: str | Path) -> int:
             fields = {"url": url, "mime": "text/html", "status": "200", "digest": f"sha256:{digest}",
                       "length": str(path.stat().st_size), "offset": "0", "filename": warc_path}
             lines.append(f"{surt(url)} {timestamp(captured_at)} {json.dumps(fields, ensure_ascii=False)}\n")
-    root.mkdir(parents=True, exist_ok=True)
     target = index_path(db_path)
+    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".tmp")
     partial.write_text("".join(sorted(lines)), encoding="utf-8")
     os.replace(partial, target)   # pywb opens the index per lookup: it never sees half a file
