@@ -20,12 +20,12 @@ import datetime as dt
 import hashlib
 import json
 import os
-import sqlite3
 import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
 from core.clock import TZ as BEIJING
+from storage import connect_read_only
 from storage.evidence import evidence_dir
 
 COLLECTION = "captures"
@@ -57,11 +57,11 @@ def write_index(db_path: str | Path) -> int:
     from surt import surt   # pywb's own dependency: the key it sorts and searches by
 
     root = evidence_dir(db_path)
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    db, _ = connect_read_only(db_path)   # also on a read-only disk, where the -shm file cannot be made
     try:
-        rows = conn.execute("SELECT id, url, captured_at, content_hash, warc_path FROM captures ORDER BY id").fetchall()
+        rows = db.execute("SELECT id, url, captured_at, content_hash, warc_path FROM captures ORDER BY id").fetchall()
     finally:
-        conn.close()
+        db.conn.close()
     lines = []
     for _, url, captured_at, digest, warc_path in rows:
         path = root / warc_path

@@ -261,7 +261,8 @@ import json, sys, time, urllib.request
 for _ in range(120):   # until gkwatch serve answers
     try:
         with urllib.request.urlopen(sys.argv[1], timeout=5) as response:
-            print(json.dumps({"status": response.status, "rows": json.loads(response.read())}))
+            body = response.read()
+            print(json.dumps({"status": response.status, "rows": json.loads(body) if sys.argv[2:] != ["raw"] else None}))
             break
     except OSError:
         time.sleep(0.5)
@@ -290,6 +291,7 @@ def test_a_read_only_disk_check_exits_4_and_serve_still_serves(tmp_path):
         "$PY" -m gkwatch serve --db {db} --port $PORT > "$OUT/serve.out" 2> "$OUT/serve.err" &
         SERVER=$!
         "$PY" {fetch} "http://127.0.0.1:$PORT/gkwatch/agencies.json?_shape=array" > "$OUT/served.json"
+        "$PY" {fetch} "http://127.0.0.1:$((PORT + 1))/captures/" raw > "$OUT/archive.json"   # the replayer, started beside it
         kill $SERVER; wait $SERVER || true
     """, out)
     for name in ("check", "import", "alert"):
@@ -303,6 +305,7 @@ def test_a_read_only_disk_check_exits_4_and_serve_still_serves(tmp_path):
     served = json.loads((out / "served.json").read_text())
     assert served["status"] == 200 and [r["id"] for r in served["rows"]] == ["qingchuan-swj"]
     assert "数据库只读, 以只读方式发布" in (out / "serve.err").read_text(encoding="utf-8")
+    assert json.loads((out / "archive.json").read_text())["status"] == 200
     assert "Traceback" not in (out / "serve.err").read_text(encoding="utf-8")
 
 
