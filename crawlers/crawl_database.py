@@ -1,6 +1,7 @@
 """The crawl's storage, shared by the spider, middlewares, pipeline and extensions: a connection
 for reads (and the crawl run's own row) in the crawler, and the writer process every page's,
-fetch's and record's writes go through."""
+fetch's and record's writes go through. A worker of a crawl with workers (``GKWATCH_REDIS``) has
+neither: its reads and writes go over Redis to the coordinator (``crawlers.cluster``)."""
 
 from __future__ import annotations
 
@@ -23,9 +24,23 @@ def store_for(crawler) -> sqlite_utils.Database:
     return db
 
 
+def read(crawler, function, *args):
+    """``function(db, *args)`` on the crawl's database: this one, or for a worker the coordinator's."""
+    if crawler.settings.get("GKWATCH_REDIS"):
+        return writer_for(crawler).read(function, *args)
+    return function(store_for(crawler), *args)
+
+
 def writer_for(crawler) -> StorageWriter:
     writer = crawler.__dict__.get("_gkwatch_writer")
-    if writer is None:
+    if writer is None and crawler.settings.get("GKWATCH_REDIS"):
+        from twisted.internet import reactor
+
+        from .cluster import RedisStorage, connect
+
+        writer = crawler._gkwatch_writer = RedisStorage(connect(crawler.settings.get("GKWATCH_REDIS")),
+                                                        crawler.settings.get("GKWATCH_WORKER"), reactor.callLater)
+    elif writer is None:
         store_for(crawler)  # the schema is upgraded before the writer opens its connection
         from twisted.internet import reactor
 
@@ -44,6 +59,9 @@ def close_writer(crawler) -> dict[str, int]:
     """Apply and commit every write still queued (the crawl is over); the writer's counts."""
     writer = crawler.__dict__.pop("_gkwatch_writer", None)
     if writer is None:
+        return {}
+    if crawler.settings.get("GKWATCH_REDIS"):
+        writer.close()
         return {}
     found = writer.call(counts)
     writer.close()

@@ -35,6 +35,8 @@ class CrawlRunExtension:
         return extension
 
     def spider_opened(self, spider):
+        if self.crawler.settings.get("GKWATCH_REDIS"):
+            return   # a worker: the run is the coordinator's (crawlers.coordinator)
         db = store_for(self.crawler)
         agency_ids = [agency["id"] for agency in spider.agencies]
         as_of = self.crawler.settings.get("GKWATCH_AS_OF") or today().isoformat()
@@ -114,6 +116,8 @@ class CrawlRunExtension:
     def spider_closed(self, spider, reason):
         if self.progress and self.progress.running:
             self.progress.stop()
+        if self.crawler.settings.get("GKWATCH_REDIS"):
+            return
         status = "finished" if reason == "finished" else f"stopped: {reason}"
         try:  # every record and fetch is stored before the run is called finished
             if self.progress:   # the agencies done last, counted from every fetch stored

@@ -28,7 +28,7 @@ from storage import records
 from storage.evidence import evidence_dir, load
 
 from . import evidence
-from .crawl_database import run_id_for, store_for, writer_for
+from .crawl_database import read, run_id_for, writer_for
 
 
 def gk(request) -> dict:
@@ -47,7 +47,7 @@ class ConditionalRequestMiddleware:
     def process_request(self, request):
         if not gk(request).get("conditional") or request.meta.get("playwright"):
             return None
-        state = records.page_state(store_for(self.crawler), request.url)
+        state = read(self.crawler, records.page_state, request.url)
         if state and state["warc_path"] and (self.root / state["warc_path"]).exists():
             if state["etag"]:
                 request.headers.setdefault("If-None-Match", state["etag"])
@@ -60,7 +60,7 @@ class ConditionalRequestMiddleware:
         if not meta.get("conditional") or request.meta.get("playwright"):
             return response
         if response.status == 304:
-            state = records.page_state(store_for(self.crawler), request.url)
+            state = read(self.crawler, records.page_state, request.url)
             if not state or not state["warc_path"]:
                 return response
             headers, body = load(self.root, state["warc_path"])

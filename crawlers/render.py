@@ -15,6 +15,19 @@ def needless_request(request) -> bool:
     return request.resource_type in _NEEDLESS
 
 
+class RenderMiddleware:
+    """A request the spider wants drawn (``meta["gk"]["render"]``) gets Chromium's meta as it is
+    downloaded, not when made: that meta holds a function, and a request waiting in a Redis queue
+    (a worker's, ``crawlers.cluster``) is stored as data."""
+
+    def process_request(self, request):
+        gk = request.meta.get("gk") or {}
+        if gk.get("render") and not request.meta.get("playwright"):
+            gk["data_urls"] = []
+            request.meta.update(render_meta(gk["data_urls"]))
+        return None
+
+
 def render_meta(data_urls: list[str]) -> dict:
     """Request meta that has a page drawn by Chromium, its scripts and their data requests done;
     the URLs of the data its scripts fetched (fetch/XHR answered 200) are added to ``data_urls``."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import os
 
@@ -41,8 +42,25 @@ def crawl_settings(db_path: str, config: Config, full: bool, overrides: dict[str
 def run_crawl(db_path: str, agency_ids: list[str], *, full: bool, config: Config,
               overrides: dict[str, str] | None = None) -> None:
     settings = crawl_settings(db_path, config, full, overrides or {})
+    _run(settings, agency=",".join(agency_ids), full="1" if full else None)
+
+
+def run_worker(redis_url: str, run: dict, worker: str, *, config: Config, browser: bool, sites_at_once: int) -> None:
+    """Walk sites of the crawl ``run`` (its ``gkwatch:run`` hash) until it is over (crawlers.cluster)."""
+    from .cluster import worker_settings
+
+    overrides = {**json.loads(run["overrides"]), **worker_settings(redis_url, worker),
+                 "GKWATCH_BROWSER": browser, "GKWATCH_SITES_AT_ONCE": sites_at_once}
+    if run["as_of"]:
+        overrides["GKWATCH_AS_OF"] = run["as_of"]
+    if not browser:
+        overrides["GKWATCH_RENDER_CHALLENGES"] = False
+    _run(crawl_settings(run["db"], config, bool(run["full"]), overrides), full="1" if run["full"] else None)
+
+
+def _run(settings: Settings, **spider_args) -> None:
     process = CrawlerProcess(settings)
-    process.crawl("disclosure", agency=",".join(agency_ids), full="1" if full else None)
+    process.crawl("disclosure", **spider_args)
     root = logging.getLogger()
     for handler in root.handlers:  # the crawler has installed its own handler by now
         handler.addFilter(_one_line_errors)

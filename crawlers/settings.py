@@ -52,6 +52,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawlers.retry.BackoffRetryMiddleware": 550,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawlers.middlewares.MetaRefreshMiddleware": 580,
+    "crawlers.render.RenderMiddleware": 590,
     "crawlers.middlewares.ConditionalRequestMiddleware": 900,
     "crawlers.middlewares.ReadingMiddleware": 940,
     "crawlers.middlewares.FetchLogMiddleware": 950,

@@ -142,7 +142,7 @@ def _serve(db_path: str, tasks, results) -> None:
                 break
             if isinstance(task, list):
                 for function, args in task:
-                    _write(db, function, args)
+                    apply(db, function, args)
                 if tasks.empty():
                     # Nothing more has arrived: commit rather than hold the write lock while the crawl
                     # waits on the network (a check or an import beside the crawl needs it briefly).
@@ -159,7 +159,8 @@ def _serve(db_path: str, tasks, results) -> None:
     results.put((True, None))
 
 
-def _write(db, function, args) -> None:
+def apply(db, function, args) -> None:
+    """One write; an error is logged and counted, and the writes after it go on."""
     try:
         function(db, *args)
     except Exception as error:  # one bad record must not stop the others

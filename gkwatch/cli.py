@@ -18,6 +18,7 @@ from .commands.report import report_command
 from .commands.sandbox import sandbox_group
 from .commands.schedule import schedule_command
 from .commands.serve import serve
+from .commands.worker import worker_command
 from .plumbing import UserError, exit_code_lines, group
 
 
@@ -49,6 +50,7 @@ for _command, _name in ((agencies, "agencies"), (crawl, "crawl"), (check_command
     cli.add_command(_command, _name)
 cli.add_command(probe_command, "probe")
 cli.add_command(report_command, "report")
+cli.add_command(worker_command, "worker")
 
 
 def main() -> None:

@@ -373,6 +373,20 @@ def removal_candidates(db: sqlite_utils.Database, agency_ids: list[str], since: 
         f"AND agency_id IN ({marks}) ORDER BY id", [since, *agency_ids]).fetchall()
 
 
+def explicit_columns(db: sqlite_utils.Database, agency_id: str) -> list[dict]:
+    """The columns an agency's registry entry names (walked instead of those its portal links)."""
+    return list(db.query("SELECT name, url, type FROM columns WHERE agency_id = ? AND explicit = 1", [agency_id]))
+
+
+def to_verify(db: sqlite_utils.Database, agency_ids: list[str], since: str, portal_read: list[str],
+              crawl_run_id: int) -> list[tuple[str, str]]:
+    """What a crawl fetches once more before it ends: items gone from their lists since ``since``,
+    and, of the agencies whose portal was read, the columns it no longer links (each gone, or only
+    unlinked?)."""
+    return removal_candidates(db, agency_ids, since) + (
+        unlinked_columns(db, portal_read, crawl_run_id) if portal_read else [])
+
+
 def unlinked_columns(db: sqlite_utils.Database, agency_ids: list[str], crawl_run_id: int) -> list[tuple[str, str]]:
     """(agency id, URL) of known columns crawl run ``crawl_run_id`` did not find linked any more."""
     marks = ",".join("?" * len(agency_ids))

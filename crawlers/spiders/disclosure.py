@@ -25,12 +25,12 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from core.clock import iso, now
 from core.vocabulary import GONE_VERDICTS
-from crawlers.crawl_database import run_id_for, store_for, writer_for
+from crawlers.crawl_database import read, run_id_for, store_for, writer_for
 from crawlers.items import (ColumnDoneRecord, ColumnRecord, DetailRecord, ListingRecord, MessagesRecord, PageRecord,
                             PrivacyRecord, ReportRecord)
 from crawlers.middlewares import PROBE_KIND, PageNotRead
 from crawlers.offload import Offload, attachment_privacy, detail_data, report_data
-from crawlers.render import render_meta
+from crawlers.site_worker import SiteWorker
 from extract.json_list import gkmlpt_column, json_total_pages
 from extract.trs import haiyun_search_api
 from extract import decode_html, extract_json_list, extract_links, extract_list, report_requests
@@ -97,18 +97,21 @@ class DisclosureSpider(scrapy.Spider):
         settings = crawler.settings
         spider.full = spider.full_arg in ("1", "true", "yes") or settings.getbool("GKWATCH_FULL")
         spider.max_pages = settings.getint("GKWATCH_MAX_PAGES_PER_COLUMN")
-        db = store_for(crawler)
-        spider.agencies = records.agencies(db, spider.agency_ids)
-        missing = set(spider.agency_ids) - {a["id"] for a in spider.agencies}
-        if missing:
-            raise ValueError(f"登记册中没有这些机构 (not in the registry): {', '.join(sorted(missing))}")
         # Each column is walked to its end again every few days, to see removals deep in its list.
-        walked_since = iso(now() - dt.timedelta(days=settings.getfloat("GKWATCH_FULL_WALK_DAYS")))
-        spider.states = {a["id"]: AgencyState(a, records.known_item_urls(db, a["id"]),
-                                              records.walked_columns(db, a["id"], walked_since))
-                         for a in spider.agencies}
+        spider.walked_since = iso(now() - dt.timedelta(days=settings.getfloat("GKWATCH_FULL_WALK_DAYS")))
         spider.started, spider.verified = iso(), False
-        crawler.signals.connect(spider.verify_removals, signal=signals.spider_idle)
+        spider.states = {}
+        if settings.get("GKWATCH_REDIS"):   # a worker: the sites it claims, one after another
+            spider.agencies = []
+            spider.sites = SiteWorker(spider, crawler)
+        else:
+            spider.agencies = records.agencies(store_for(crawler), spider.agency_ids)
+            missing = set(spider.agency_ids) - {a["id"] for a in spider.agencies}
+            if missing:
+                raise ValueError(f"登记册中没有这些机构 (not in the registry): {', '.join(sorted(missing))}")
+            for agency in spider.agencies:
+                spider.add_agency(agency)
+            crawler.signals.connect(spider.verify_removals, signal=signals.spider_idle)
         spider.offload = Offload(settings.getint("GKWATCH_EXTRACT_WORKERS"))
         crawler.signals.connect(spider.offload.close, signal=signals.spider_closed)
         spider.requested: set[str] = set()  # fetched with GET this run
@@ -118,12 +121,23 @@ class DisclosureSpider(scrapy.Spider):
     def agencies_in_progress(self) -> int:
         return sum(1 for state in self.states.values() if state.pending > 0)
 
+    def add_agency(self, agency: dict) -> AgencyState:
+        state = self.states[agency["id"]] = AgencyState(
+            agency, read(self.crawler, records.known_item_urls, agency["id"]),
+            read(self.crawler, records.walked_columns, agency["id"], self.walked_since))
+        return state
+
+    def first_requests(self, state: AgencyState):
+        """A path that cannot exist (what the site's missing pages look like), the homepage, then the portal."""
+        yield self.request(state, _impossible_path(state.agency["homepage"]), PROBE_KIND, self.parse_link,
+                           conditional=False)
+        yield self.request(state, state.agency["homepage"], "home", self.parse_home)
+
     async def start(self):
         self.offload.start()
-        for state in self.states.values():  # a path that cannot exist, the homepage, then the portal
-            yield self.request(state, _impossible_path(state.agency["homepage"]), PROBE_KIND, self.parse_link,
-                               conditional=False)
-            yield self.request(state, state.agency["homepage"], "home", self.parse_home)
+        for state in list(self.states.values()):
+            for request in self.first_requests(state):
+                yield request
 
     # Requests -----------------------------------------------------------------------------------
 
@@ -141,8 +155,7 @@ class DisclosureSpider(scrapy.Spider):
             return scrapy.FormRequest(url, formdata=form, callback=callback, errback=self.failed, meta=request_meta,
                                       priority=PRIORITY[kind], dont_filter=True)
         if render:
-            request_meta["gk"]["data_urls"] = []
-            request_meta.update(render_meta(request_meta["gk"]["data_urls"]))
+            request_meta["gk"]["render"] = True   # Chromium's meta is added when it is downloaded (crawlers.render)
         # A fragment is no other page to the duplicate filter, but gkmlpt's index#<id> is another column.
         return scrapy.Request(url, callback=callback, errback=self.failed, method=method, meta=request_meta,
                               priority=RENDER_PRIORITY if render else PRIORITY[kind],
@@ -224,8 +237,7 @@ class DisclosureSpider(scrapy.Spider):
     def read_portal(self, response, state, html):
         agency = state.agency
         state.portal_read = True
-        explicit = list(store_for(self.crawler).query(
-            "SELECT name, url, type FROM columns WHERE agency_id = ? AND explicit = 1", [agency["id"]]))
+        explicit = read(self.crawler, records.explicit_columns, agency["id"])
         columns = explicit or [c.__dict__ for c in _site_columns(html, response.url, {agency["homepage"], response.url})]
         page = extract_list(html, response.url)
         links = self.links_of(html, response.url)
@@ -438,17 +450,22 @@ class DisclosureSpider(scrapy.Spider):
             return
         self.verified = True
         # After the writes still queued: this run's removal candidates are among them.
-        candidates = writer_for(self.crawler).call(records.removal_candidates, list(self.states), self.started)
-        # Columns the portal no longer links: is each gone (404, redirected away) or only unlinked?
-        read = [agency_id for agency_id, state in self.states.items() if state.portal_read]
-        if read:
-            candidates += writer_for(self.crawler).call(records.unlinked_columns, read, run_id_for(self.crawler))
+        candidates = writer_for(self.crawler).call(*self.removal_query(list(self.states)))
+        if self.check_removals(candidates):
+            raise DontCloseSpider
+
+    def removal_query(self, agency_ids: list[str]) -> tuple:
+        """The call that lists what to re-check of these agencies (``records.to_verify``)."""
+        portal_read = [agency_id for agency_id in agency_ids if self.states[agency_id].portal_read]
+        return records.to_verify, agency_ids, self.started, portal_read, run_id_for(self.crawler)
+
+    def check_removals(self, candidates: list[tuple[str, str]]) -> bool:
+        """Fetch each candidate once more; whether any was."""
         for agency_id, url in candidates:
             request = self.check_link(self.states[agency_id], url, kind="verify")
             if request:
                 self.crawler.engine.crawl(request)
-        if candidates:
-            raise DontCloseSpider
+        return bool(candidates)
 
     async def parse_detail(self, response):
         state = self.arrived(response)
@@ -518,7 +535,7 @@ def _carry(meta: dict) -> dict:
     return {key: value for key, value in meta.items() if key not in _NOT_CARRIED}
 
 
-_NOT_CARRIED = frozenset({"agency", "kind", "conditional", "data_urls", "drawn", "form"})
+_NOT_CARRIED = frozenset({"agency", "kind", "conditional", "render", "data_urls", "drawn", "form"})
 
 
 def _paged(urls: list[str] | None) -> str | None:

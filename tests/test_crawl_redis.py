@@ -1,0 +1,155 @@
+"""A crawl with workers (scrapy-redis, a real Redis server on loopback) makes the same database a
+single-process crawl makes: the same agencies, columns, items and findings; and a worker killed with
+SIGKILL mid-crawl loses nothing and duplicates nothing (its sites are walked again by the other)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from sandbox import Sandbox, registry_entries
+
+from .conftest import FAST_CRAWL, REFERENCE_DAY, ROOT, SLOW_SECONDS, crawl, import_registry, run_gkwatch
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """Debian's redis-server on a free loopback port, nothing kept on disk."""
+    port = free_port()
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+                sock.sendall(b"PING\r\n")
+                if sock.recv(16).startswith(b"+PONG"):
+                    break
+        except OSError:
+            pass
+        assert time.monotonic() < deadline, "redis-server did not start"
+        time.sleep(0.1)
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait()
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    with Sandbox(REFERENCE_DAY, port=0, slow_seconds=SLOW_SECONDS) as sb:
+        yield sb
+
+
+@pytest.fixture(scope="module")
+def single(sandbox, tmp_path_factory):
+    """The whole sandbox crawled and checked by one process: what a crawl with workers must equal."""
+    tmp = tmp_path_factory.mktemp("single")
+    db_path = tmp / "gkwatch.db"
+    import_registry(tmp, registry_entries(sandbox.port), db_path)
+    crawl(db_path)
+    checked(db_path)
+    return contents(db_path)
+
+
+def checked(db_path) -> None:
+    result = run_gkwatch("check", "--db", db_path, "--as-of", REFERENCE_DAY, "--no-screenshots")
+    assert result.returncode in (0, 1, 2) and "Traceback" not in result.stderr, result.stderr
+
+
+def contents(db_path) -> dict[str, list]:
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+        return {
+            "agencies": conn.execute("SELECT id, name FROM agencies ORDER BY id").fetchall(),
+            "columns": conn.execute(
+                "SELECT c.agency_id, c.url, c.name, c.type, p.url FROM columns c LEFT JOIN columns p "
+                "ON p.id = c.parent_id ORDER BY 1, 2").fetchall(),
+            "items": conn.execute(
+                "SELECT agency_id, url, title, published, doc_no, content_hash, detail_fetched_at IS NULL FROM items "
+                "ORDER BY 1, 2").fetchall(),
+            "findings": conn.execute(
+                "SELECT agency_id, check_name, subject, severity, status FROM findings ORDER BY 1, 2, 3").fetchall(),
+        }
+
+
+def duplicates(db_path) -> int:
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+        return conn.execute("SELECT count(*) - count(DISTINCT agency_id || ' ' || url) FROM items").fetchone()[0]
+
+
+def items_stored(db_path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+            return conn.execute("SELECT count(*) FROM items").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
+def worker(redis_url: str, name: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "gkwatch", "worker", "--redis", redis_url, "--name", name,
+                             "--wait", "120"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def test_two_workers_make_the_database_one_process_makes(sandbox, single, tmp_path, redis_url):
+    db_path = tmp_path / "gkwatch.db"
+    import_registry(tmp_path, registry_entries(sandbox.port), db_path)
+    result = crawl(db_path, "--redis", redis_url, "--workers", "2")
+    assert "站点 sites" in result.stderr, result.stderr   # the coordinator's progress
+    checked(db_path)
+    found = contents(db_path)
+    assert len(found["items"]) == len(single["items"]) > 3000
+    for table in ("agencies", "columns", "items", "findings"):
+        assert found[table] == single[table], table
+    assert duplicates(db_path) == 0
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+        run = conn.execute("SELECT status, items_seen, pages FROM crawl_runs").fetchall()
+        fetched_by = conn.execute("SELECT count(DISTINCT crawl_run_id) FROM fetches").fetchone()[0]
+    assert run[0][0] == "finished" and len(run) == 1 and run[0][2] > 3000
+    assert fetched_by == 1   # every worker's fetches belong to the one run
+    status = run_gkwatch("crawl", "--status", "--redis", redis_url)
+    assert status.returncode == 0
+    assert "站点 sites: 完成 done 13/13 · 进行中 claimed 0 · 排队 waiting 0" in status.stdout, status.stdout
+
+
+def test_a_worker_killed_mid_crawl_loses_nothing_and_duplicates_nothing(sandbox, single, tmp_path, redis_url):
+    db_path = tmp_path / "gkwatch.db"
+    import_registry(tmp_path, registry_entries(sandbox.port), db_path)
+    coordinator = subprocess.Popen([sys.executable, "-m", "gkwatch", "crawl", "--db", str(db_path), *FAST_CRAWL,
+                                    "--redis", redis_url], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True)
+    doomed, survivor = worker(redis_url, "doomed"), worker(redis_url, "survivor")
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and items_stored(db_path) < 500:
+        time.sleep(0.2)
+    status = json.loads(subprocess.run(
+        [sys.executable, "-c", "import json, sys; from crawlers.cluster import connect, status; "
+                               "print(json.dumps(status(connect(sys.argv[1]))))", redis_url],
+        cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+    held = {w["name"]: w["claimed"] for w in status["workers"]}
+    assert held["doomed"] > 0, status   # killed while it holds sites not done
+    doomed.send_signal(signal.SIGKILL)
+    doomed.wait()
+    out, err = coordinator.communicate(timeout=400)
+    survivor.wait(timeout=120)
+    assert coordinator.returncode == 0, out + err
+    assert "Traceback" not in err, err
+    assert "已失联, 站点重新排队" in err   # the coordinator put the dead worker's sites back
+    checked(db_path)
+    found = contents(db_path)
+    for table in ("agencies", "columns", "items", "findings"):
+        assert found[table] == single[table], table
+    assert duplicates(db_path) == 0
+    assert not os.path.exists(f"/proc/{doomed.pid}")
