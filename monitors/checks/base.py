@@ -19,6 +19,8 @@ Temporary tables (dropped with the connection, rebuilt by every run):
   is not there: 404/410 or a soft 404), unread (it answered, but not with the page), robots.
 - ``_col``: the agencies' columns with their state on as_of (current, ok, unread, container, items
   and their last date, through ``listings``: an item counts for every column that lists it).
+- ``_dates``: per fresh column with listings, whether one of its items is undated and its last date
+  up to as_of (one pass over the listings; what ``_col`` takes them from).
 """
 
 from __future__ import annotations
@@ -238,6 +240,17 @@ def prepare(ctx: Context) -> None:
     conn.execute("DROP TABLE IF EXISTS temp._parents")
     conn.execute("CREATE TEMP TABLE _parents AS SELECT DISTINCT parent_id AS id FROM columns WHERE parent_id IS NOT NULL")
     conn.execute("CREATE UNIQUE INDEX temp._parents_ix ON _parents (id)")
+    # Each fresh column's undated items and last date up to as_of, in one pass over its listings
+    # (listings → items by id, in that order): the two used to be a subquery each, two passes.
+    conn.execute("DROP TABLE IF EXISTS temp._dates")
+    conn.execute("""
+        CREATE TEMP TABLE _dates AS
+        SELECT l.column_id, MAX(i.published IS NULL) AS has_undated,
+               MAX(CASE WHEN i.published <= :day THEN i.published END) AS last_pub
+        FROM listings l CROSS JOIN items i ON i.id = l.item_id
+        WHERE l.column_id IN (SELECT c.id FROM _ag a JOIN columns c ON c.agency_id = a.id WHERE a.fresh)
+        GROUP BY l.column_id""", {"day": ctx.day})
+    conn.execute("CREATE UNIQUE INDEX temp._dates_ix ON _dates (column_id)")
     conn.execute("DROP TABLE IF EXISTS temp._col")
     conn.execute("""
         CREATE TEMP TABLE _col AS
@@ -246,14 +259,13 @@ def prepare(ctx: Context) -> None:
                c.id IN (SELECT id FROM _parents) AS container,
                c.url IN (a.homepage, a.portal) AS is_site_page,
                EXISTS (SELECT 1 FROM listings l WHERE l.column_id = c.id) AS has_items,
-               EXISTS (SELECT 1 FROM listings l JOIN items i ON i.id = l.item_id
-                       WHERE l.column_id = c.id AND i.published IS NULL) AS has_undated,
+               COALESCE(d.has_undated, 0) AS has_undated,
                0 AS has_content,
-               (SELECT MAX(i.published) FROM listings l JOIN items i ON i.id = l.item_id
-                WHERE l.column_id = c.id AND i.published <= :day) AS last_pub
+               d.last_pub AS last_pub
         FROM _ag a JOIN columns c ON c.agency_id = a.id
         LEFT JOIN _cur cur ON cur.agency_id = c.agency_id AND cur.url = c.url
-        WHERE a.fresh""", {"day": ctx.day})
+        LEFT JOIN _dates d ON d.column_id = c.id
+        WHERE a.fresh""")
     conn.execute("CREATE UNIQUE INDEX temp._col_id ON _col (id)")
     conn.execute("CREATE INDEX temp._col_ix ON _col (agency_id, type)")
     conn.execute("UPDATE _col SET has_content = has_undated OR last_pub IS NOT NULL")

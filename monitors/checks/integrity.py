@@ -23,15 +23,21 @@ def item_backdated(ctx: Context) -> Outcome:
              if ctx.rules(cfg)["checks"]["item_backdated"]["enabled"]}
     ctx.table("_p_backdated", "cfg INT PRIMARY KEY, grace INT", list(grace.items()))
     # Days are the days the crawl runs observed (crawl_runs.as_of); the order of walks is their runs'.
+    # Only a column that was walked can show a backdated item: the search starts from the walked
+    # columns (their first walk from the (column_id, walked_at) index) and goes through their listings
+    # to the items, in that order (CROSS JOIN); it used to read every item of the database first
+    # (a scan of the 10 M-item table: 9–15 s, whether or not any column had been walked).
     rows = ctx.q("""
-        WITH firsts AS (
+        WITH walked AS (SELECT column_id, MIN(walked_at) AS first_walk FROM walks GROUP BY column_id),
+        firsts AS (
             SELECT i.id AS item_id, MIN(w.crawl_run_id) AS first_run
-            FROM items i JOIN _ag a ON a.id = i.agency_id JOIN _p_backdated p ON p.cfg = a.cfg
-            JOIN listings l ON l.item_id = i.id JOIN walks w ON w.column_id = l.column_id
+            FROM walked k CROSS JOIN listings l ON l.column_id = k.column_id CROSS JOIN items i ON i.id = l.item_id
+            CROSS JOIN _ag a ON a.id = i.agency_id CROSS JOIN _p_backdated p ON p.cfg = a.cfg
+            CROSS JOIN walks w ON w.column_id = l.column_id
             WHERE i.published IS NOT NULL AND i.removed_at IS NULL AND julianday(w.walked_at) >= julianday(i.first_seen)
               -- cheap first: only items that appeared later than their date, after their column's first walk
               AND julianday(i.first_seen) - julianday(i.published) > p.grace
-              AND i.first_seen > (SELECT MIN(x.walked_at) FROM walks x WHERE x.column_id = l.column_id)
+              AND i.first_seen > k.first_walk
             GROUP BY i.id)
         SELECT i.agency_id, i.id AS item_id, i.url, i.title, i.published, f.first_run,
                COALESCE(fr.as_of, substr(fr.started_at, 1, 10)) AS first_day,

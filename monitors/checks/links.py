@@ -91,11 +91,14 @@ def item_removed(ctx: Context) -> Outcome:
     ctx.write("UPDATE items SET removed_at = ? WHERE agency_id = ? AND url = ? AND removed_at IS NULL "
               "AND missing_since IS NOT NULL", confirmed)
     ctx.table("_removed_now", "removed_at TEXT, agency_id TEXT, url TEXT", confirmed)
+    # CROSS JOIN: from the few removals confirmed now to their items; SQLite otherwise went through every
+    # item of every fresh agency (the outer agency filter pushed into this arm) to probe _removed_now
+    # (7–8 s at 10 M items → 0.03 s).
     rows = ctx.q("""
         WITH removed AS (
             SELECT id, removed_at FROM items INDEXED BY items_removed WHERE removed_at IS NOT NULL
             UNION ALL
-            SELECT i.id, r.removed_at FROM _removed_now r JOIN items i ON i.agency_id = r.agency_id AND i.url = r.url)
+            SELECT i.id, r.removed_at FROM _removed_now r CROSS JOIN items i ON i.agency_id = r.agency_id AND i.url = r.url)
         SELECT i.agency_id, i.url, i.title, i.published, i.missing_since, x.removed_at, c.name AS column_name,
                c.url AS column_url,
                (SELECT f.status FROM fetches f WHERE f.url = i.url AND f.agency_id = i.agency_id AND f.kind = 'verify'

@@ -82,10 +82,13 @@ def category_imbalance(ctx: Context) -> Outcome:
     counts: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     since = (ctx.as_of - dt.timedelta(days=window)).isoformat()
     # One window for everybody (the usual case): count by type; else by day, cut per agency below.
+    # CROSS JOIN keeps the order agencies → their columns → the (column_id, published) index, which
+    # covers the count; left to itself SQLite took the items_published index for the window's date
+    # range and looked every item up for its column (≈ 2 M random reads at 10 M items: 7–10 s → 1.9 s).
     by = "i.published" if len({s["window_days"] for s in wanted.values()}) > 1 else f"'{ctx.day}'"
     for agency_id, type_, published, count in ctx.q(f"""
             SELECT c.agency_id, c.type, {by}, COUNT(*)
-            FROM _imb q JOIN columns c ON c.agency_id = q.agency_id JOIN items i ON i.column_id = c.id
+            FROM _imb q CROSS JOIN columns c ON c.agency_id = q.agency_id CROSS JOIN items i ON i.column_id = c.id
             WHERE c.type IN (SELECT type FROM _imb_types) AND i.published > ? AND i.published <= ?
             GROUP BY c.agency_id, c.type, {by}""", [since, ctx.day]):
         counts[agency_id][type_][published] = count
