@@ -46,6 +46,12 @@ defects and a ``faults`` list (what a crawler should record for each fault's URL
 ``core.vocabulary.VERDICTS``); ``faults.fault_registry_entries(port)`` is their registry.
 ``sandbox.arm_faults()`` restarts the once-only faults, ``sandbox.fault_log`` says which answers a
 fault gave. benchmarks/faults/run.py and tests/test_faults.py crawl and check them.
+
+全国模拟 (national simulation), issue #18: ``national.World(n, seed)`` draws N agencies in the country's
+proportions (levels, CMS families, planted defects and faults at known rates) whose sites are the
+families' pages built on request; ``national_server`` serves them all from one asyncio process on
+127.1.0.1 onwards, counting requests and the most in flight per site; ``national_registry_entries`` and
+``build_national_manifest`` are their registry and truth (benchmarks/national, tests/test_sandbox_national.py).
 """
 
 from .manifest import build_manifest, registry_entries

@@ -41,6 +41,7 @@ class ColumnSpec:
     #   that day shows residents' ID and mobile numbers in its page or in a PDF attachment
     lookalikes: dt.date | None = None  # the first item on or after that day shows order, account and date numbers
     late_messages: tuple[tuple[dt.date, dt.date | None], ...] = ()  # a board's (asked, replied or never) answered late
+    cadence: tuple[int, int] | None = None  # days between two items, instead of model.CADENCE (national sites)
 
 
 @dataclass(frozen=True)

@@ -211,9 +211,10 @@ def build_sites(port: int, host_base: str = "127.0.0.10") -> tuple[Site, ...]:
     return sites
 
 
-def build_site(spec: AgencySpec, index: int, port: int, host_base: str) -> Site:
+def build_site(spec: AgencySpec, index: int, port: int, host_base: str, host: str | None = None) -> Site:
+    """One site; ``host`` when its address is not ``host_base`` + 1 + ``index`` (the national sandbox)."""
     from .families import family_for  # families import this module: resolve at call time
-    site = Site(spec=spec, index=index, host=host_for(host_base, index), port=port)
+    site = Site(spec=spec, index=index, host=host or host_for(host_base, index), port=port)
     site.family = family_for(site)
     for cspec in spec.columns:
         site.columns.append(_column(site, cspec, None))
@@ -291,7 +292,7 @@ def _schedule(col: Column, rng: random.Random, domain: str) -> list[dt.date]:
     if ctype == "statistics":
         days = [dt.date(y, m, rng.randint(10, 20)) for y in range(start.year, end.year + 1) for m in range(1, 13)]
         return [d for d in days if start <= d <= end]
-    low, high = CADENCE[ctype]
+    low, high = col.spec.cadence or CADENCE[ctype]
     if domain == "town" and ctype == "news":
         low = 8
     days, day = [], start + dt.timedelta(days=rng.randint(0, 2))

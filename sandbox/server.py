@@ -259,17 +259,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(method, self._resolve(form))
 
     def _resolve(self, form: dict) -> Page:
-        """The site's page for this request (its 404 page when it has none)."""
-        sandbox, site = self.server.sandbox, self.server.site
         split = urlsplit(self.path)
         query = dict(parse_qsl(split.query, keep_blank_values=True))
-        view = View(site, sandbox.as_of)
-        try:
-            return site.family.resolve(view, split.path, query, form) or pages.not_found(site)
-        except MissingFont as exc:
-            return Page(str(exc), view.modified, ctype="text/plain", status=500)
-        except Exception as exc:  # a bug must show up as a 500 in the log, not as a dropped connection
-            return Page(f"服务器内部错误：{exc!r}", view.modified, ctype="text/plain", status=500)
+        return resolve(self.server.site, self.server.sandbox.as_of, split.path, query, form)
 
     def _answer(self, method: str, page: Page) -> None:
         """Send ``page``: ETag and Last-Modified, 304 to a matching conditional request."""
@@ -277,10 +269,9 @@ class _Handler(BaseHTTPRequestHandler):
         if page.slow:
             time.sleep(sandbox.slow_seconds)
         body, ctype = encode(site, page)
-        etag = f'"{hashlib.sha1(body).hexdigest()[:20]}"'
-        modified = page.modified.replace(tzinfo=BEIJING).astimezone(dt.timezone.utc)
+        etag, modified = validators(body, page)
         status = page.status
-        if status == 200 and self._not_modified(etag, modified):
+        if status == 200 and not_modified(self.headers, etag, modified):
             status = 304
         # before answering: a client may look right after
         sandbox.log((self.server.server_address[0], method, self.path, status))
@@ -294,18 +285,6 @@ class _Handler(BaseHTTPRequestHandler):
         if method != "HEAD" and status != 304:
             self.wfile.write(body)
 
-    def _not_modified(self, etag: str, modified: dt.datetime) -> bool:
-        match = self.headers.get("If-None-Match")
-        if match is not None:
-            return match.strip() == "*" or etag in [tag.strip() for tag in match.split(",")]
-        since = self.headers.get("If-Modified-Since")
-        if since:
-            try:
-                return modified <= email.utils.parsedate_to_datetime(since)
-            except (TypeError, ValueError):
-                return False
-        return False
-
 
 class _FaultHandler(_Handler):
     """A fault site's (or the platform's) requests: its faults may answer first (``faults.serve``)."""
@@ -318,6 +297,37 @@ class _FaultHandler(_Handler):
         from .faults import serve
         self.fault_server_name = None
         serve(self, method, form)
+
+
+def resolve(site: Site, as_of: dt.date, path: str, query: dict, form: dict) -> Page:
+    """The site's page for a request on ``as_of`` (its 404 page when it has none)."""
+    view = View(site, as_of)
+    try:
+        return site.family.resolve(view, path, query, form) or pages.not_found(site)
+    except MissingFont as exc:
+        return Page(str(exc), view.modified, ctype="text/plain", status=500)
+    except Exception as exc:  # a bug must show up as a 500 in the log, not as a dropped connection
+        return Page(f"服务器内部错误：{exc!r}", view.modified, ctype="text/plain", status=500)
+
+
+def validators(body: bytes, page: Page) -> tuple[str, dt.datetime]:
+    """The page's ETag and Last-Modified (UTC)."""
+    etag = f'"{hashlib.sha1(body).hexdigest()[:20]}"'
+    return etag, page.modified.replace(tzinfo=BEIJING).astimezone(dt.timezone.utc)
+
+
+def not_modified(headers, etag: str, modified: dt.datetime) -> bool:
+    """Whether a conditional request's headers (If-None-Match first, else If-Modified-Since) match."""
+    match = headers.get("If-None-Match")
+    if match is not None:
+        return match.strip() == "*" or etag in [tag.strip() for tag in match.split(",")]
+    since = headers.get("If-Modified-Since")
+    if since:
+        try:
+            return modified <= email.utils.parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+    return False
 
 
 def encode(site: Site, page: Page) -> tuple[bytes, str]:
