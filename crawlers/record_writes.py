@@ -14,16 +14,30 @@ from .writer_process import count
 _column_ids: dict[tuple[str, str], int] = {}
 
 
+def _column_id(db, agency_id: str, url: str | None) -> int | None:
+    """A column recorded earlier in this process, or before it started (a coordinator started
+    again resumes a crawl whose columns the one before it stored)."""
+    if url is None:
+        return None
+    found = _column_ids.get((agency_id, url))
+    if found is None:
+        row = db.execute("SELECT id FROM columns WHERE agency_id = ? AND url = ?", [agency_id, url]).fetchone()
+        if row is None:
+            return None
+        found = _column_ids[(agency_id, url)] = row[0]
+    return found
+
+
 def store_record(db, item) -> None:
     """One record, on the writer process."""
     if isinstance(item, ColumnRecord):
-        parent = _column_ids.get((item.agency_id, item.parent_url)) if item.parent_url else None
+        parent = _column_id(db, item.agency_id, item.parent_url)
         _column_ids[(item.agency_id, item.url)] = records.upsert_column(db, {
             "agency_id": item.agency_id, "url": item.url, "name": item.name, "type": item.type,
             "parent_id": parent, "js": item.js, "explicit": int(item.explicit),
         }, item.crawl_run_id)
     elif isinstance(item, ListingRecord):
-        column_id = _column_ids.get((item.agency_id, item.column_url))
+        column_id = _column_id(db, item.agency_id, item.column_url)
         for url, title, published in item.items:
             is_new = records.upsert_listing(db, {
                 "agency_id": item.agency_id, "column_id": column_id, "url": url, "title": title, "published": published,
@@ -34,13 +48,13 @@ def store_record(db, item) -> None:
     elif isinstance(item, PrivacyRecord):
         records.store_privacy(db, item.agency_id, item.item_url, item.where, item.found)
     elif isinstance(item, MessagesRecord):
-        records.upsert_messages(db, item.agency_id, _column_ids.get((item.agency_id, item.column_url)), item.messages)
+        records.upsert_messages(db, item.agency_id, _column_id(db, item.agency_id, item.column_url), item.messages)
     elif isinstance(item, DetailRecord):
         detail = item.detail
         records.store_detail(db, item.agency_id, item.url, detail, detail.get("attachments") or [], item.text)
         count("gkwatch/details")
     elif isinstance(item, ColumnDoneRecord):
-        column_id = _column_ids.get((item.agency_id, item.column_url))
+        column_id = _column_id(db, item.agency_id, item.column_url)
         if column_id is not None:
             records.record_walk(db, {"column_id": column_id, "crawl_run_id": item.crawl_run_id, "items": len(item.seen),
                                      "oldest": item.oldest, "complete": int(item.complete)})

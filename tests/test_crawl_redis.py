@@ -99,8 +99,9 @@ def items_stored(db_path) -> int:
 
 
 def worker(redis_url: str, name: str) -> subprocess.Popen:
+    """A worker holding at most 5 of the 13 sites: both workers have some."""
     return subprocess.Popen([sys.executable, "-m", "gkwatch", "worker", "--redis", redis_url, "--name", name,
-                             "--wait", "120"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                             "--wait", "120", "--sites-at-once", "5"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
 def test_two_workers_make_the_database_one_process_makes(sandbox, single, tmp_path, redis_url):
@@ -153,3 +154,30 @@ def test_a_worker_killed_mid_crawl_loses_nothing_and_duplicates_nothing(sandbox,
         assert found[table] == single[table], table
     assert duplicates(db_path) == 0
     assert not os.path.exists(f"/proc/{doomed.pid}")
+
+
+def test_a_coordinator_killed_and_started_again_resumes_its_crawl(sandbox, single, tmp_path, redis_url):
+    db_path = tmp_path / "gkwatch.db"
+    import_registry(tmp_path, registry_entries(sandbox.port), db_path)
+    command = [sys.executable, "-m", "gkwatch", "crawl", "--db", str(db_path), *FAST_CRAWL, "--redis", redis_url]
+    first = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers = [worker(redis_url, "one"), worker(redis_url, "two")]
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and items_stored(db_path) < 500:
+        time.sleep(0.2)
+    first.send_signal(signal.SIGKILL)   # the workers wait for it: their reads stay queued in Redis
+    first.wait()
+    assert items_stored(db_path) < len(single["items"]), "killed halfway"
+    again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=400)
+    for process in workers:
+        process.wait(timeout=120)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "继续抓取 #1 (resuming crawl run 1)" in again.stderr, again.stderr
+    checked(db_path)
+    found = contents(db_path)
+    for table in ("agencies", "columns", "items", "findings"):
+        assert found[table] == single[table], table
+    assert duplicates(db_path) == 0
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+        assert conn.execute("SELECT id, status FROM crawl_runs").fetchall() == [(1, "finished")]
+        assert conn.execute("SELECT count(*) FROM listings WHERE column_id IS NULL").fetchone()[0] == 0
