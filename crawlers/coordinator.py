@@ -55,8 +55,9 @@ class Coordinator:
             self.server.delete(stale)
         agencies = records.agencies(self.db, agency_ids)
         run_id = records.start_crawl_run(self.db, [a["id"] for a in agencies], full, as_of or today().isoformat())
+        # Sites that need Chromium: registered as drawn by scripts, or a column drawn last time.
         browser = {agency_id for (agency_id,) in self.db.execute(
-            "SELECT DISTINCT agency_id FROM columns WHERE js = 'render'").fetchall()}
+            "SELECT id FROM agencies WHERE render_js UNION SELECT agency_id FROM columns WHERE js = 'render'")}
         names = {a["id"]: a["name"] for a in agencies}
         sites = cluster.sites_of(agencies)
         for ids in sites:

@@ -181,3 +181,27 @@ def test_a_coordinator_killed_and_started_again_resumes_its_crawl(sandbox, singl
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
         assert conn.execute("SELECT id, status FROM crawl_runs").fetchall() == [(1, "finished")]
         assert conn.execute("SELECT count(*) FROM listings WHERE column_id IS NULL").fetchone()[0] == 0
+
+
+def test_sites_are_the_agencies_sharing_a_host_and_chromium_sites_wait_for_a_browser(tmp_path, redis_url):
+    from crawlers.cluster import Claims, connect
+    from crawlers.coordinator import Coordinator
+
+    entries = [e for e in registry_entries(8700) if e["id"] in ("sb-huailing-gov", "sb-huailing-swj",
+                                                                   "sb-xuanlin-swj", "sb-yuanchuan-swj")]
+    by_id = {e["id"]: e for e in entries}
+    by_id["sb-huailing-swj"]["portal"] = "http://127.0.0.11:8700/bm/swj/"   # its portal on the city's site
+    by_id["sb-yuanchuan-swj"]["render_js"] = True
+    db_path = tmp_path / "gkwatch.db"
+    import_registry(tmp_path, entries, db_path)
+    server = connect(redis_url)
+    coordinator = Coordinator(server, str(db_path))
+    run_id = coordinator.start([], full=False, as_of="2026-11-22", overrides={"DOWNLOAD_DELAY": "3"})
+    assert run_id == 1
+    assert server.hget("gkwatch:run", "sites") == b"3"
+    plain = Claims(server, "no-chromium", browser=False)
+    claimed = [plain.claim(), plain.claim(), plain.claim()]
+    assert [agencies for _, agencies in claimed[:2]] == [["sb-huailing-gov", "sb-huailing-swj"], ["sb-xuanlin-swj"]]
+    assert claimed[2] is None   # the site drawn by scripts is not for a worker without Chromium
+    assert Claims(server, "chromium", browser=True).claim()[1] == ["sb-yuanchuan-swj"]
+    coordinator.db.close()
