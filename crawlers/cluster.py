@@ -21,13 +21,14 @@ coordinator has applied the worker's writes for it (its ``done`` message comes a
 Keys (all under ``gkwatch:``): ``run`` (hash: crawl run id, database, options), ``sites``,
 ``sites:browser`` (sites that needed Chromium last time, for workers that have it), ``claimed:<w>``,
 ``done`` (set), ``workers`` (set), ``alive:<w>`` (JSON: host, pid, pages, items, errors),
-``writes``, ``reads``, ``reply:<w>:<n>``, and scrapy-redis's ``requests:<w>``, ``dupefilter:<w>``.
+``writes`` (oldest at the right), ``applying`` (taken from ``writes``, not committed yet), ``reads``, ``reply:<w>:<n>``, and scrapy-redis's ``requests:<w>``, ``dupefilter:<w>``.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import logging
 import os
 import pickle
 import socket
@@ -35,9 +36,11 @@ import time
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
+logger = logging.getLogger(__name__)
 PREFIX = "gkwatch"
 ALIVE_SECONDS = 15          # a worker silent this long is taken for dead: its sites go back
 REPLY_SECONDS = 120         # how long a worker waits for a read or a call before giving up
+READ_SECONDS = 10           # a read not answered in this time is asked again
 BATCH = 100
 BATCH_SECONDS = 0.2
 
@@ -109,7 +112,13 @@ class RedisStorage:
             self.timer.cancel()
         self.timer = None
         if self.pending:
-            self.server.rpush(key("writes"), pickle.dumps(("write", self.worker, self.pending)))
+            import redis
+
+            try:
+                self.server.lpush(key("writes"), pickle.dumps(("write", self.worker, self.pending)))
+            except redis.RedisError as error:   # kept for the next flush; the worker's tick counts Redis's absence
+                logger.error("写入未能送出 (writes not sent): %s: %s", type(error).__name__, error)
+                return
             self.pending = []
 
     def ask(self, function: Callable[..., Any], *args) -> str:
@@ -117,7 +126,7 @@ class RedisStorage:
         answer comes to (``answer``)."""
         self.flush()
         reply = key("reply", self.worker, next(self.replies))
-        self.server.rpush(key("writes"), pickle.dumps(("call", function, args, reply)))
+        self.server.lpush(key("writes"), pickle.dumps(("call", function, args, reply)))
         return reply
 
     def answer(self, reply: str, wait: float = 0) -> tuple[bool, Any]:
@@ -141,18 +150,20 @@ class RedisStorage:
         return value
 
     def read(self, function: Callable[..., Any], *args) -> Any:
-        """``function(db, *args)`` on the coordinator's read-only connection, answered at once."""
-        reply = key("reply", self.worker, next(self.replies))
-        self.server.rpush(key("reads"), pickle.dumps((function, args, reply)))
-        ready, value = self.answer(reply, wait=REPLY_SECONDS)
-        if not ready:
-            raise TimeoutError(f"协调进程 {REPLY_SECONDS} 秒内未答复 (the coordinator did not answer in {REPLY_SECONDS} s)")
-        return value
+        """``function(db, *args)`` on the coordinator's read-only connection, answered at once; asked
+        again while no answer comes (a coordinator killed with the read in hand, started again)."""
+        for _ in range(REPLY_SECONDS // READ_SECONDS):
+            reply = key("reply", self.worker, next(self.replies))
+            self.server.rpush(key("reads"), pickle.dumps((function, args, reply)))
+            ready, value = self.answer(reply, wait=READ_SECONDS)
+            if ready:
+                return value
+        raise TimeoutError(f"协调进程 {REPLY_SECONDS} 秒内未答复 (the coordinator did not answer in {REPLY_SECONDS} s)")
 
     def done(self, site: bytes) -> None:
         """The site's writes are all sent: once applied, it is done."""
         self.flush()
-        self.server.rpush(key("writes"), pickle.dumps(("done", self.worker, site)))
+        self.server.lpush(key("writes"), pickle.dumps(("done", self.worker, site)))
 
     def close(self) -> None:
         self.flush()

@@ -34,7 +34,8 @@ class Coordinator:
         self.server, self.db_path, self.report_every = server, db_path, report_every
         self.db = storage.connect(db_path)
         self.run: dict = {}
-        self.began = time.monotonic()
+        self.began = self.committed = time.monotonic()
+        self.sites_done: list[tuple[str, bytes]] = []   # applied, not yet committed
 
     # Starting ---------------------------------------------------------------------------------
 
@@ -81,13 +82,14 @@ class Coordinator:
         records.group_commits(self.db)
         last_look = last_report = 0.0
         try:
+            self.replay()
             while True:
-                got = self.server.blpop([key("writes")], timeout=1)
-                if got is not None:
-                    self.handle(pickle.loads(got[1]))
-                    if self.server.llen(key("writes")):
+                raw = self.server.brpoplpush(key("writes"), key("applying"), timeout=1)
+                if raw is not None:
+                    self.handle(pickle.loads(raw))
+                    if self.server.llen(key("writes")) and time.monotonic() - self.committed < records.COMMIT_SECONDS:
                         continue
-                records.commit(self.db)   # nothing waits uncommitted while the workers fetch
+                self.commit()   # nothing waits uncommitted while the workers fetch
                 now = time.monotonic()
                 if now - last_look >= 1:
                     last_look = now
@@ -113,10 +115,30 @@ class Coordinator:
         elif kind == "call":
             _, function, args, reply = message
             self.reply(reply, function, args, self.db)
-        elif kind == "done":
-            _, worker, site = message
-            self.server.lrem(key("claimed", worker), 1, site)
-            self.server.sadd(key("done"), site)
+        elif kind == "done":   # once what came before it is committed
+            self.sites_done.append(message[1:])
+
+    def commit(self) -> None:
+        """Commit what was applied; only then are its sites done and its messages forgotten. A
+        coordinator killed before this applies them again when started again (``replay``): every
+        write is a keyed upsert."""
+        records.commit(self.db)
+        pipe = self.server.pipeline()
+        for worker, site in self.sites_done:
+            pipe.lrem(key("claimed", worker), 1, site)
+            pipe.sadd(key("done"), site)
+        pipe.delete(key("applying"))
+        pipe.execute()
+        self.sites_done = []
+        self.committed = time.monotonic()
+
+    def replay(self) -> None:
+        """What the coordinator before this one took but had not committed (it was killed)."""
+        taken = self.server.lrange(key("applying"), 0, -1)
+        for raw in reversed(taken):   # the oldest is at the right
+            self.handle(pickle.loads(raw))
+        if taken:
+            self.commit()
 
     def reply(self, reply: str, function, args, db) -> None:
         try:
@@ -131,6 +153,8 @@ class Coordinator:
     def answer_reads(self, stop: threading.Event) -> None:
         """Reads (a page's ETag, an agency's known items …) from a connection of their own: a worker
         waits for these, and never behind another worker's writes."""
+        import redis
+
         db = storage.connect(self.db_path, upgrade=False)
         try:
             while not stop.is_set():
@@ -138,6 +162,8 @@ class Coordinator:
                 if got is not None:
                     function, args, reply = pickle.loads(got[1])
                     self.reply(reply, function, args, db)
+        except redis.RedisError:
+            return   # Redis gone: the main loop meets it too and stops the crawl
         finally:
             db.close()
 
@@ -160,6 +186,7 @@ class Coordinator:
     def finished(self) -> bool:
         return (self.server.scard(key("done")) >= int(self.run["sites"]) and not self.server.llen(key("sites"))
                 and not self.server.llen(key("sites:browser")) and not self.server.llen(key("writes"))
+                and not self.sites_done
                 and not any(self.server.llen(key("claimed", w.decode())) for w in self.server.smembers(key("workers"))))
 
     def report(self) -> None:
@@ -171,6 +198,12 @@ class Coordinator:
               f"页面 pages {pages} · 已用 elapsed {duration(time.monotonic() - self.began)}", file=sys.stderr, flush=True)
 
     # Ending -----------------------------------------------------------------------------------
+
+    def stopped(self, status: str) -> None:
+        """Redis is gone: the run says so; it is resumed when the coordinator is started again."""
+        with self.db.conn:
+            self.db["crawl_runs"].update(int(self.run["id"]), {"status": status})
+        self.db.close()
 
     def finish(self, status: str) -> None:
         """The run's counts, from what was stored; Redis told the crawl is over."""

@@ -45,8 +45,9 @@ def run_crawl(db_path: str, agency_ids: list[str], *, full: bool, config: Config
     _run(settings, agency=",".join(agency_ids), full="1" if full else None)
 
 
-def run_worker(redis_url: str, run: dict, worker: str, *, config: Config, browser: bool, sites_at_once: int) -> None:
-    """Walk sites of the crawl ``run`` (its ``gkwatch:run`` hash) until it is over (crawlers.cluster)."""
+def run_worker(redis_url: str, run: dict, worker: str, *, config: Config, browser: bool, sites_at_once: int) -> str:
+    """Walk sites of the crawl ``run`` (its ``gkwatch:run`` hash) until it is over (crawlers.cluster);
+    why the worker stopped (``finished``: the crawl is over)."""
     from .cluster import worker_settings
 
     overrides = {**json.loads(run["overrides"]), **worker_settings(redis_url, worker),
@@ -55,12 +56,14 @@ def run_worker(redis_url: str, run: dict, worker: str, *, config: Config, browse
         overrides["GKWATCH_AS_OF"] = run["as_of"]
     if not browser:
         overrides["GKWATCH_RENDER_CHALLENGES"] = False
-    _run(crawl_settings(run["db"], config, bool(run["full"]), overrides), full="1" if run["full"] else None)
+    crawler = _run(crawl_settings(run["db"], config, bool(run["full"]), overrides), full="1" if run["full"] else None)
+    return crawler.stats.get_value("finish_reason") or "not started"
 
 
-def _run(settings: Settings, **spider_args) -> None:
+def _run(settings: Settings, **spider_args):
     process = CrawlerProcess(settings)
-    process.crawl("disclosure", **spider_args)
+    crawler = process.create_crawler("disclosure")
+    process.crawl(crawler, **spider_args)
     root = logging.getLogger()
     for handler in root.handlers:  # the crawler has installed its own handler by now
         handler.addFilter(_one_line_errors)
@@ -72,6 +75,7 @@ def _run(settings: Settings, **spider_args) -> None:
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)
     process.start()
+    return crawler
 
 
 def _one_line_errors(record: logging.LogRecord) -> bool:

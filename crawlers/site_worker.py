@@ -7,6 +7,7 @@ are filled with the next sites waiting. The spider stays open while sites remain
 from __future__ import annotations
 
 import logging
+import os
 import warnings
 from dataclasses import dataclass, field
 
@@ -14,10 +15,11 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from twisted.internet import task
 
+from core import exit_codes
 from core.clock import iso
 from storage import records
 
-from .cluster import Claims, connect
+from .cluster import ALIVE_SECONDS, Claims, connect
 from .crawl_database import read, writer_for
 
 logger = logging.getLogger(__name__)
@@ -47,6 +49,7 @@ class SiteWorker:
         crawler._gkwatch_run_id = int(run["id"])
         spider.started = run["started"]   # what went missing in this run, whichever worker saw it
         self.loop = None   # made when the spider opens: the reactor is not installed before
+        self.failures = 0   # ticks failed in a row
         crawler.signals.connect(self.opened, signal=signals.spider_opened)
         crawler.signals.connect(self.keep_open, signal=signals.spider_idle)
         crawler.signals.connect(self.dropped, signal=signals.request_dropped)
@@ -63,8 +66,16 @@ class SiteWorker:
             while len(self.sites) < self.at_once and (claimed := self.claims.claim()) is not None:
                 self.begin(*claimed)
             self.claims.beat(self.tally())
-        except Exception:   # a tick that failed (Redis away a moment) is tried again the next second
-            logger.exception("工作进程巡检失败 (the worker's tick failed)")
+            self.failures = 0
+        except Exception as error:   # a tick that failed (Redis away a moment) is tried again the next second
+            self.failures += 1
+            logger.error("工作进程巡检失败 (the worker's tick failed): %s: %s", type(error).__name__, error)
+            if self.failures >= ALIVE_SECONDS:
+                # Our sites are others' by now, and without Redis Scrapy cannot even close (its
+                # request queue is there): leave at once; the parsing processes end with us.
+                logger.critical("Redis %d 秒无法连接, 工作进程退出 (Redis unreachable for %d s: the worker exits)",
+                                self.failures, self.failures)
+                os._exit(exit_codes.FAILED)
 
     def begin(self, raw: bytes, agency_ids: list[str]) -> None:
         agencies = read(self.crawler, records.agencies, agency_ids)
@@ -108,7 +119,11 @@ class SiteWorker:
 
     def keep_open(self, spider) -> None:
         """Open while the crawl runs: a worker that dies leaves sites someone must take up."""
-        if self.sites or self.claims.running():
+        try:
+            running = self.claims.running()
+        except Exception:   # Redis away: tend() counts the failures
+            running = True
+        if self.sites or running:
             raise DontCloseSpider
 
     def tally(self) -> dict:
@@ -121,5 +136,8 @@ class SiteWorker:
     def closed(self, spider, reason) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
-        writer_for(self.crawler).close()
-        self.claims.leave()
+        try:
+            writer_for(self.crawler).close()
+            self.claims.leave()
+        except Exception as error:   # Redis gone: the coordinator puts our sites back itself
+            logger.error("无法交还站点 (could not give the sites back): %s: %s", type(error).__name__, error)

@@ -98,6 +98,17 @@ def items_stored(db_path) -> int:
         return 0
 
 
+@pytest.fixture
+def started():
+    """Processes a test starts, killed when it ends, whether it passed or not."""
+    processes: list[subprocess.Popen] = []
+    yield processes
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
 def worker(redis_url: str, name: str) -> subprocess.Popen:
     """A worker holding at most 5 of the 13 sites: both workers have some."""
     return subprocess.Popen([sys.executable, "-m", "gkwatch", "worker", "--redis", redis_url, "--name", name,
@@ -125,13 +136,14 @@ def test_two_workers_make_the_database_one_process_makes(sandbox, single, tmp_pa
     assert "站点 sites: 完成 done 13/13 · 进行中 claimed 0 · 排队 waiting 0" in status.stdout, status.stdout
 
 
-def test_a_worker_killed_mid_crawl_loses_nothing_and_duplicates_nothing(sandbox, single, tmp_path, redis_url):
+def test_a_worker_killed_mid_crawl_loses_nothing_and_duplicates_nothing(sandbox, single, tmp_path, redis_url, started):
     db_path = tmp_path / "gkwatch.db"
     import_registry(tmp_path, registry_entries(sandbox.port), db_path)
     coordinator = subprocess.Popen([sys.executable, "-m", "gkwatch", "crawl", "--db", str(db_path), *FAST_CRAWL,
                                     "--redis", redis_url], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    text=True)
     doomed, survivor = worker(redis_url, "doomed"), worker(redis_url, "survivor")
+    started += [coordinator, doomed, survivor]
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and items_stored(db_path) < 500:
         time.sleep(0.2)
@@ -156,12 +168,13 @@ def test_a_worker_killed_mid_crawl_loses_nothing_and_duplicates_nothing(sandbox,
     assert not os.path.exists(f"/proc/{doomed.pid}")
 
 
-def test_a_coordinator_killed_and_started_again_resumes_its_crawl(sandbox, single, tmp_path, redis_url):
+def test_a_coordinator_killed_and_started_again_resumes_its_crawl(sandbox, single, tmp_path, redis_url, started):
     db_path = tmp_path / "gkwatch.db"
     import_registry(tmp_path, registry_entries(sandbox.port), db_path)
     command = [sys.executable, "-m", "gkwatch", "crawl", "--db", str(db_path), *FAST_CRAWL, "--redis", redis_url]
     first = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     workers = [worker(redis_url, "one"), worker(redis_url, "two")]
+    started += [first, *workers]
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and items_stored(db_path) < 500:
         time.sleep(0.2)
@@ -205,3 +218,32 @@ def test_sites_are_the_agencies_sharing_a_host_and_chromium_sites_wait_for_a_bro
     assert claimed[2] is None   # the site drawn by scripts is not for a worker without Chromium
     assert Claims(server, "chromium", browser=True).claim()[1] == ["sb-yuanchuan-swj"]
     coordinator.db.close()
+
+
+def test_redis_lost_mid_crawl_stops_coordinator_and_worker_with_a_message(sandbox, tmp_path, started):
+    port = free_port()
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    db_path = tmp_path / "gkwatch.db"
+    import_registry(tmp_path, registry_entries(sandbox.port), db_path)
+    time.sleep(0.5)
+    coordinator = subprocess.Popen([sys.executable, "-m", "gkwatch", "crawl", "--db", str(db_path), *FAST_CRAWL,
+                                    "--redis", url], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lone = worker(url, "lone")
+    started += [server, coordinator, lone]
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and items_stored(db_path) < 300:
+        time.sleep(0.2)
+    server.kill()
+    server.wait()
+    _, err = coordinator.communicate(timeout=120)
+    assert coordinator.returncode == 4
+    assert "错误 (error): Redis 连接中断, 抓取停止" in err and "Traceback" not in err, err
+    _, worker_err = lone.communicate(timeout=120)
+    assert lone.returncode == 4
+    assert "Redis 15 秒无法连接, 工作进程退出" in worker_err, worker_err
+    assert "Traceback" not in worker_err, worker_err[worker_err.index("Traceback") - 300:][:3000]
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+        status = conn.execute("SELECT status FROM crawl_runs").fetchone()[0]
+    assert status.startswith("stopped: Redis unreachable")

@@ -87,9 +87,15 @@ def _coordinate(ctx, redis_url, path, agency_ids, full, as_of, overrides, worker
     children = [subprocess.Popen([sys.executable, "-m", "gkwatch", *(["--config", root] if root else []), "worker",
                                   "--redis", redis_url, "--wait", "60"], env=os.environ)
                 for _ in range(workers)]
+    import redis
+
     try:
         coordinator.finish(coordinator.serve(
             gave_up=lambda: bool(children) and all(child.poll() is not None for child in children)))
+    except redis.RedisError as error:
+        coordinator.stopped(f"stopped: Redis unreachable ({error})")
+        raise Failed(f"Redis 连接中断, 抓取停止; Redis 恢复后再次运行本命令可继续 (lost Redis, the crawl stopped; run this "
+                     f"command again once Redis is back to resume it, if Redis kept its data): {error}")
     finally:
         for child in children:
             try:

@@ -37,5 +37,7 @@ def worker_command(ctx, redis_url, name, no_browser, sites_at_once, wait):
     run = wait_for_run(server, wait)
     if run is None:
         raise Failed(f"{wait:g} 秒内没有抓取开始 (no crawl started within {wait:g} s)")
-    run_worker(redis_url, run, name or worker_name(), config=config_of(ctx), browser=not no_browser,
-               sites_at_once=sites_at_once)
+    reason = run_worker(redis_url, run, name or worker_name(), config=config_of(ctx), browser=not no_browser,
+                        sites_at_once=sites_at_once)
+    if reason != "finished":
+        raise Failed(f"工作进程停止 (the worker stopped): {reason}")
