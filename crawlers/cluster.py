@@ -169,6 +169,20 @@ class RedisStorage:
         self.flush()
 
 
+def queue_of(site: bytes) -> str:
+    """The queue a site waits in: Chromium's, or everyone's."""
+    return key("sites:browser") if json.loads(site).get("browser") else key("sites")
+
+
+def put_back(server, worker: str) -> list[bytes]:
+    """The sites ``worker`` holds, back at the end of their queues (it died, stopped, or started again)."""
+    sites, claimed = [], key("claimed", worker)
+    while (site := server.lindex(claimed, -1)) is not None:
+        server.rpoplpush(claimed, queue_of(site))   # moved in one step: a crash here loses no site
+        sites.append(site)
+    return sites
+
+
 class Claims:
     """A worker's sites: claimed from the queue, kept alive, given back done."""
 
@@ -176,6 +190,7 @@ class Claims:
         self.server, self.worker = server, worker
         self.queues = [key("sites:browser"), key("sites")] if browser else [key("sites")]
         self.beat({})   # alive before it is known: the coordinator puts back the sites of the silent
+        put_back(server, worker)   # started again under its name: what it held before is not walked
         self.server.sadd(key("workers"), worker)
 
     def run(self) -> dict:
@@ -198,8 +213,7 @@ class Claims:
 
     def leave(self) -> None:
         """Stopped: what it still holds goes back to the queue."""
-        while self.server.rpoplpush(key("claimed", self.worker), key("sites")) is not None:
-            pass
+        put_back(self.server, self.worker)
         self.server.delete(key("alive", self.worker))
         self.server.srem(key("workers"), self.worker)
 

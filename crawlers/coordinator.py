@@ -62,9 +62,9 @@ class Coordinator:
         names = {a["id"]: a["name"] for a in agencies}
         sites = cluster.sites_of(agencies)
         for ids in sites:
-            queue = "sites:browser" if browser & set(ids) else "sites"
-            self.server.lpush(key(queue), json.dumps({"agencies": ids, "names": [names[i] for i in ids]},
-                                                     ensure_ascii=False))
+            site = json.dumps({"agencies": ids, "names": [names[i] for i in ids], "browser": bool(browser & set(ids))},
+                              ensure_ascii=False)
+            self.server.lpush(cluster.queue_of(site.encode()), site)
         self.run = {"id": str(run_id), "db": self.db_path, "full": "1" if full else "", "as_of": as_of or "",
                     "overrides": json.dumps(overrides), "sites": str(len(sites)), "state": "running",
                     "started": self.db.execute("SELECT started_at FROM crawl_runs WHERE id = ?", [run_id]).fetchone()[0]}
@@ -173,11 +173,7 @@ class Coordinator:
             worker = raw.decode()
             if self.server.exists(key("alive", worker)):
                 continue
-            claimed = key("claimed", worker)
-            while True:
-                site = self.server.rpoplpush(claimed, key("sites"))
-                if site is None:
-                    break
+            for site in cluster.put_back(self.server, worker):
                 logger.warning("工作进程 %s 已失联, 站点重新排队 (worker gone, site queued again): %s", worker,
                                json.loads(site)["agencies"])
             self.server.delete(key("requests", worker), key("dupefilter", worker))

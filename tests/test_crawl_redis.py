@@ -247,3 +247,21 @@ def test_redis_lost_mid_crawl_stops_coordinator_and_worker_with_a_message(sandbo
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
         status = conn.execute("SELECT status FROM crawl_runs").fetchone()[0]
     assert status.startswith("stopped: Redis unreachable")
+
+
+def test_a_worker_started_again_under_its_name_gives_back_what_it_held(tmp_path, redis_url):
+    from crawlers.cluster import Claims, connect, status
+    from crawlers.coordinator import Coordinator
+
+    entries = [e for e in registry_entries(8700) if e["id"] in ("sb-huailing-gov", "sb-xuanlin-swj", "sb-yuanchuan-swj")]
+    db_path = tmp_path / "gkwatch.db"
+    import_registry(tmp_path, entries, db_path)
+    server = connect(redis_url)
+    Coordinator(server, str(db_path)).start([], full=False, as_of=None, overrides={})
+    before = Claims(server, "w1", browser=True)
+    assert before.claim()[1] == ["sb-huailing-gov"] and before.claim()[1] == ["sb-xuanlin-swj"]
+    again = Claims(server, "w1", browser=True)   # killed, started again: its walks are gone with it
+    state = status(server)
+    assert (state["sites_claimed"], state["sites_waiting"]) == (0, 3)
+    # what was put back waits behind what was never claimed
+    assert [again.claim()[1] for _ in range(3)] == [["sb-yuanchuan-swj"], ["sb-huailing-gov"], ["sb-xuanlin-swj"]]
