@@ -222,6 +222,13 @@ def exit_code_lines() -> str:
     return "\n".join(f"      {code}  {meaning}" for code, meaning in exit_codes.TABLE)
 
 
+def redis_option(_ctx, _param, value: str | None) -> str | None:
+    """A click callback for --redis: a redis:// (or rediss://, unix://) URL."""
+    if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+        raise click.BadParameter(f"{value!r} 不是 Redis 地址 (not a Redis URL such as redis://127.0.0.1:6379/0)")
+    return value
+
+
 def day_option(_ctx, _param, value: str | None) -> dt.date | None:
     """A click callback for YYYY-MM-DD options."""
     if value is None:

@@ -265,3 +265,17 @@ def test_a_worker_started_again_under_its_name_gives_back_what_it_held(tmp_path,
     assert (state["sites_claimed"], state["sites_waiting"]) == (0, 3)
     # what was put back waits behind what was never claimed
     assert [again.claim()[1] for _ in range(3)] == [["sb-yuanchuan-swj"], ["sb-huailing-gov"], ["sb-xuanlin-swj"]]
+
+
+def test_a_wrong_or_unreachable_redis_is_a_clear_message(tmp_path):
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    cases = [
+        (("worker", "--redis", "localhost:6379"), 3, "'localhost:6379' 不是 Redis 地址 (not a Redis URL"),
+        (("crawl", "--workers", "2"), 3, "--workers 和 --status 须与 --redis 同用 (--workers and --status need --redis)"),
+        (("worker", "--redis", dead, "--wait", "1"), 4, f"错误 (error): Redis 无法连接 (cannot reach Redis at {dead})"),
+        (("crawl", "--status", "--redis", dead), 4, f"错误 (error): Redis 无法连接 (cannot reach Redis at {dead})"),
+    ]
+    for args, code, message in cases:
+        result = run_gkwatch(*args)
+        assert result.returncode == code, (args, result.stderr)
+        assert message in result.stderr and "Traceback" not in result.stderr, (args, result.stderr)

@@ -9,7 +9,8 @@ import click
 
 from core import exit_codes
 
-from ..plumbing import Failed, UserError, command, config_of, day_option, db_option, open_database, require_agencies
+from ..plumbing import (Failed, UserError, command, config_of, day_option, db_option, open_database, redis_option,
+                        require_agencies)
 
 
 @command("crawl")
@@ -21,7 +22,7 @@ from ..plumbing import Failed, UserError, command, config_of, day_option, db_opt
 @click.option("--as-of", callback=day_option, metavar="DATE",
               help="观察日期 (the day this crawl observes the sites, YYYY-MM-DD; default today, 北京时间; "
                    "for a sandbox whose days pass faster than the clock)")
-@click.option("--redis", "redis_url", metavar="URL",
+@click.option("--redis", "redis_url", metavar="URL", callback=redis_option,
               help="分布式抓取: 站点队列放在 Redis, 由 gkwatch worker 抓取, 本进程写入数据库 (a crawl with workers: "
                    "sites queued in Redis at redis://HOST:PORT/N, walked by `gkwatch worker`s, stored by this "
                    "process; run again with the same Redis to resume)")

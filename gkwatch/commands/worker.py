@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from ..plumbing import Failed, command, config_of
+from ..plumbing import Failed, command, config_of, redis_option
 
 
 @command("worker")
-@click.option("--redis", "redis_url", required=True, metavar="URL",
+@click.option("--redis", "redis_url", required=True, metavar="URL", callback=redis_option,
               help="协调用的 Redis (the Redis of the crawl, redis://HOST:PORT/N)")
 @click.option("--name", metavar="NAME", help="工作进程名 (this worker's name; default HOST-PID)")
 @click.option("--no-browser", is_flag=True,
@@ -30,11 +30,15 @@ def worker_command(ctx, redis_url, name, no_browser, sites_at_once, wait):
     from crawlers.cluster import connect, wait_for_run, worker_name
     from crawlers.run_crawl import run_worker
 
+    import redis
+
     try:
         server = connect(redis_url)
+        run = wait_for_run(server, wait)
     except ConnectionError as error:
         raise Failed(str(error))
-    run = wait_for_run(server, wait)
+    except redis.RedisError as error:
+        raise Failed(f"Redis 无法连接 (cannot reach Redis at {redis_url}): {error}")
     if run is None:
         raise Failed(f"{wait:g} 秒内没有抓取开始 (no crawl started within {wait:g} s)")
     reason = run_worker(redis_url, run, name or worker_name(), config=config_of(ctx), browser=not no_browser,
