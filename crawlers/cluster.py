@@ -237,6 +237,7 @@ def worker_settings(url: str, worker: str) -> dict:
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_QUEUE_KEY": key("requests", worker),
+        "SCHEDULER_QUEUE_CLASS": "crawlers.site_worker.TakingTurnsQueue",
         "SCHEDULER_DUPEFILTER_KEY": key("dupefilter", worker),
         "SCHEDULER_FLUSH_ON_START": True,   # a restarted worker's sites are walked again from their start
         "SCHEDULER_PERSIST": False,

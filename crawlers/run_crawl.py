@@ -45,22 +45,25 @@ def run_crawl(db_path: str, agency_ids: list[str], *, full: bool, config: Config
     _run(settings, agency=",".join(agency_ids), full="1" if full else None)
 
 
-def run_worker(redis_url: str, run: dict, worker: str, *, config: Config, browser: bool, sites_at_once: int) -> str:
+def run_worker(redis_url: str, run: dict, worker: str, *, config: Config, browser: bool,
+               sites_at_once: int | None) -> str:
     """Walk sites of the crawl ``run`` (its ``gkwatch:run`` hash) until it is over (crawlers.cluster);
     why the worker stopped (``finished``: the crawl is over)."""
     from .cluster import worker_settings
 
-    overrides = {**json.loads(run["overrides"]), **worker_settings(redis_url, worker),
-                 "GKWATCH_BROWSER": browser, "GKWATCH_SITES_AT_ONCE": sites_at_once,
-                 # Requests waiting out their site's delay count as downloading: room for 16 per site, or the
-                 # Redis queue's order (by priority, not by site) fills it with a few sites' requests (11
-                 # pages/s with 128 sites claimed on the national sandbox, where politeness allows ~100).
-                 "CONCURRENT_REQUESTS": max(config.crawl.concurrency, 16 * sites_at_once)}
+    overrides = {**json.loads(run["overrides"]), **worker_settings(redis_url, worker), "GKWATCH_BROWSER": browser}
+    if sites_at_once:
+        overrides["GKWATCH_SITES_AT_ONCE"] = sites_at_once
     if run["as_of"]:
         overrides["GKWATCH_AS_OF"] = run["as_of"]
     if not browser:
         overrides["GKWATCH_RENDER_CHALLENGES"] = False
-    crawler = _run(crawl_settings(run["db"], config, bool(run["full"]), overrides), full="1" if run["full"] else None)
+    settings = crawl_settings(run["db"], config, bool(run["full"]), overrides)
+    # Requests waiting out their site's delay count as downloading: room for 16 per site (with 32, 128
+    # sites claimed on the national sandbox gave 11 pages/s where politeness allows ~100).
+    settings.set("CONCURRENT_REQUESTS", max(config.crawl.concurrency, 16 * settings.getint("GKWATCH_SITES_AT_ONCE")),
+                 priority="cmdline")
+    crawler = _run(settings, full="1" if run["full"] else None)
     return crawler.stats.get_value("finish_reason") or "not started"
 
 
