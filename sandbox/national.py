@@ -194,7 +194,7 @@ class World:
             id=agency_id(index), name=name, org=org, level=level, kind=kind, region_code=code,
             site_code=f"{code}{index % 10_000:04d}", city=city, domain=domain, cms=cms, encoding=encoding,
             model=f"全国模拟 seed {self.seed}：{level}{kind}，{cms}",
-            columns=_columns(rng, level, cms, plants, board), variant=variant, parent=parent,
+            columns=_columns(rng, level, cms, plants, board, kind), variant=variant, parent=parent,
             leaders=tuple(texts.person(rng) for _ in range(rng.randint(2, 3))),
             **_agency_plants(rng, level, kind, plants))
 
@@ -271,11 +271,14 @@ def _variant(rng: random.Random, cms: str, index: int) -> dict:
     return {}
 
 
-def _columns(rng: random.Random, level: str, cms: str, plants: tuple[str, ...], board: str) -> tuple[ColumnSpec, ...]:
-    """About 22 columns: the four standard ones, the 法定主动公开内容 beneath one of them, a board on some."""
+def _columns(rng: random.Random, level: str, cms: str, plants: tuple[str, ...], board: str,
+             kind: str) -> tuple[ColumnSpec, ...]:
+    """About 22 columns: the four standard ones, the 法定主动公开内容 beneath one of them, a board on some.
+    An optional column is left out now and then, but never one the rulebook requires of the agency (a
+    政府's 规划, 条例第二十条第（三）项): that would be a defect the manifest does not plant."""
     tier = _TIER[level]
     js = "endpoint" if cms == "js" else "none"
-    children = list(_ALWAYS) + [t for t in _OPTIONAL if rng.random() < 0.95]
+    children = list(_ALWAYS) + [t for t in _OPTIONAL if rng.random() < 0.95 or (t == "planning" and kind == "政府")]
     if "column_empty" in plants and not {"licensing", "penalty", "procurement"} & set(children):
         children.append("licensing")
     specs = [_column(rng, ctype, tier, js) for ctype in children]
@@ -310,8 +313,8 @@ def _plant_columns(rng: random.Random, specs: list[ColumnSpec], plants: tuple[st
     changes: dict[str, dict] = {}
     if "broken_link" in plants:
         changes.setdefault("notice", {})["broken_attachment"] = True
-    if "item_removed" in plants:
-        changes.setdefault("notice", {})["removed"] = (2, day(5, 200))
+    if "item_removed" in plants:   # taken down the day after: a crawl must have seen it listed first
+        changes.setdefault("notice", {})["removed"] = (2, REFERENCE + dt.timedelta(days=1))
     if "privacy_leak" in plants:
         changes.setdefault("notice", {})["discloses"] = (day(150, 600), "page")
     if "interpretation_missing" in plants:

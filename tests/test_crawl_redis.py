@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -15,35 +14,16 @@ import time
 
 import pytest
 
-from sandbox import Sandbox, registry_entries
+from sandbox import Sandbox, redis_server, registry_entries
+from sandbox.redis_server import free_port
 
 from .conftest import FAST_CRAWL, REFERENCE_DAY, ROOT, SLOW_SECONDS, crawl, import_registry, run_gkwatch
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def redis_url(tmp_path):
-    """Debian's redis-server on a free loopback port, nothing kept on disk."""
-    port = free_port()
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
-                sock.sendall(b"PING\r\n")
-                if sock.recv(16).startswith(b"+PONG"):
-                    break
-        except OSError:
-            pass
-        assert time.monotonic() < deadline, "redis-server did not start"
-        time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
+    server, url = redis_server.start(tmp_path)
+    yield url
     server.terminate()
     server.wait()
 
@@ -221,13 +201,9 @@ def test_sites_are_the_agencies_sharing_a_host_and_chromium_sites_wait_for_a_bro
 
 
 def test_redis_lost_mid_crawl_stops_coordinator_and_worker_with_a_message(sandbox, tmp_path, started):
-    port = free_port()
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
+    server, url = redis_server.start(tmp_path)
     db_path = tmp_path / "gkwatch.db"
     import_registry(tmp_path, registry_entries(sandbox.port), db_path)
-    time.sleep(0.5)
     coordinator = subprocess.Popen([sys.executable, "-m", "gkwatch", "crawl", "--db", str(db_path), *FAST_CRAWL,
                                     "--redis", url], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     lone = worker(url, "lone")

@@ -95,10 +95,13 @@ class Trs(Family):
                            f'title="{esc(i.title)}">{list_title(i.title, 24)}</a></td>'
                            f'<td class="date" width="15%">{fmt_day(i.day, self.date_style)}</td></tr>' for i in items)
             rows = rows or '<tr><td colspan="2">暂无信息</td></tr>'
+            listing = f'<table width="100%" cellpadding="4" cellspacing="0" border="0">{rows}</table>'
+            if col.ctype == "interaction":   # a 信箱 shows each letter's state, in this layout too
+                listing = pages.board_rows(view, items)
             return (f'<table width="1000" align="center" cellpadding="0" cellspacing="0" border="0"><tr>'
                     f'<td width="220" valign="top">{_side_table(view, col)}</td><td valign="top">'
                     f'<table width="100%" cellpadding="0" cellspacing="0" class="list-title"><tr><td>{esc(col.name)}</td></tr></table>'
-                    f'<table width="100%" cellpadding="4" cellspacing="0" border="0">{rows}</table>'
+                    f'{listing}'
                     f'<table width="100%"><tr><td align="center">{pager}</td></tr></table></td></tr></table>')
         rows = "".join(f'<li><a href="./{_rel(col, i)}" target="_blank" title="{esc(i.title)}">{list_title(i.title)}</a>'
                        f'<span>{fmt_day(i.day, self.date_style)}</span></li>' for i in items)
