@@ -45,6 +45,9 @@ class TakingTurnsQueue(PriorityQueue):
         self.server.execute_command("ZADD", self.key, -request.priority * 10**9 + turn, self._encode_request(request))
 
 
+CLAIMS_PER_TICK = 16   # a few sites a second: workers started together share the first sites
+
+
 @dataclass
 class Site:
     raw: bytes
@@ -80,7 +83,10 @@ class SiteWorker:
         try:
             for site in list(self.sites):
                 self.look_at(site)
-            while len(self.sites) < self.at_once and (claimed := self.claims.claim()) is not None:
+            for _ in range(min(CLAIMS_PER_TICK, self.at_once - len(self.sites))):
+                claimed = self.claims.claim()
+                if claimed is None:
+                    break
                 self.begin(*claimed)
             self.claims.beat(self.tally())
             self.failures = 0
