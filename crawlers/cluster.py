@@ -36,13 +36,13 @@ import time
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
+from .writer_process import BatchedWrites
+
 logger = logging.getLogger(__name__)
 PREFIX = "gkwatch"
 ALIVE_SECONDS = 15          # a worker silent this long is taken for dead: its sites go back
 REPLY_SECONDS = 120         # how long a worker waits for a read or a call before giving up
 READ_SECONDS = 10           # a read not answered in this time is asked again
-BATCH = 100
-BATCH_SECONDS = 0.2
 
 
 def key(*parts: object) -> str:
@@ -90,36 +90,24 @@ def sites_of(agencies: list[dict]) -> list[list[str]]:
 # The worker's side ------------------------------------------------------------------------------
 
 
-class RedisStorage:
+class RedisStorage(BatchedWrites):
     """What a worker's crawl reads and writes, sent to the coordinator: the interface of
     ``crawlers.writer_process.StorageWriter`` (``submit``, ``flush``, ``call``, ``close``) and ``read``."""
 
     def __init__(self, server, worker: str, later: Callable[[float, Callable[[], None]], Any]):
-        self.server, self.worker, self.later = server, worker, later
-        self.pending: list[tuple[Callable[..., Any], tuple]] = []
-        self.timer = None
+        super().__init__(later)
+        self.server, self.worker = server, worker
         self.replies = itertools.count(1)
 
-    def submit(self, write: Callable[..., Any], *args) -> None:
-        self.pending.append((write, args))
-        if len(self.pending) >= BATCH:
-            self.flush()
-        elif self.timer is None:
-            self.timer = self.later(BATCH_SECONDS, self.flush)
+    def send(self, batch: list) -> bool:
+        import redis
 
-    def flush(self) -> None:
-        if self.timer is not None and self.timer.active():
-            self.timer.cancel()
-        self.timer = None
-        if self.pending:
-            import redis
-
-            try:
-                self.server.lpush(key("writes"), pickle.dumps(("write", self.worker, self.pending)))
-            except redis.RedisError as error:   # kept for the next flush; the worker's tick counts Redis's absence
-                logger.error("写入未能送出 (writes not sent): %s: %s", type(error).__name__, error)
-                return
-            self.pending = []
+        try:
+            self.server.lpush(key("writes"), pickle.dumps(("write", self.worker, batch)))
+        except redis.RedisError as error:   # kept for the next flush; the worker's tick counts Redis's absence
+            logger.error("写入未能送出 (writes not sent): %s: %s", type(error).__name__, error)
+            return False
+        return True
 
     def ask(self, function: Callable[..., Any], *args) -> str:
         """``function(db, *args)`` on the coordinator after every write sent before it; the key its

@@ -46,20 +46,15 @@ class WriterFailed(RuntimeError):
     """The writer process is gone: what was queued for it is not stored."""
 
 
-class StorageWriter:
-    def __init__(self, db_path: str, later: Callable[[float, Callable[[], None]], Any],
-                 on_failure: Callable[[WriterFailed], None]):
-        """``later(seconds, function)`` schedules a call on the caller's thread (the reactor's
-        callLater); ``on_failure`` hears once that the process is gone (what it had is lost)."""
-        self.later, self.on_failure, self.failed = later, on_failure, False
+class BatchedWrites:
+    """Writes gathered and sent in batches (``BATCH`` of them, or what ``BATCH_SECONDS`` gathered):
+    to the writer process here, over Redis for a worker (``crawlers.cluster.RedisStorage``)."""
+
+    def __init__(self, later: Callable[[float, Callable[[], None]], Any]):
+        """``later(seconds, function)`` schedules a call on the caller's thread (the reactor's callLater)."""
+        self.later = later
         self.pending: list[tuple[Callable[..., Any], tuple]] = []
         self.timer = None
-        context = multiprocessing.get_context("spawn")  # a fork would copy the reactor and its sockets
-        self.tasks = context.Queue()  # put() never blocks the reactor: a feeder thread does the writing
-        self.results = context.Queue()
-        self.process = context.Process(target=_serve, args=(db_path, self.tasks, self.results),
-                                       name="gkwatch-writer", daemon=True)
-        self.process.start()
 
     def submit(self, write: Callable[..., Any], *args) -> None:
         """Apply ``write(db, *args)`` after everything submitted before it."""
@@ -74,15 +69,35 @@ class StorageWriter:
         if self.timer is not None and self.timer.active():
             self.timer.cancel()
         self.timer = None
-        if not self.process.is_alive():
-            self.pending = []  # nothing can store them now; the next run fetches them again
+        if self.pending and self.send(self.pending):
+            self.pending = []
+
+    def send(self, batch: list) -> bool:
+        """Hand ``batch`` on; False keeps it for the next flush."""
+        raise NotImplementedError
+
+
+class StorageWriter(BatchedWrites):
+    def __init__(self, db_path: str, later: Callable[[float, Callable[[], None]], Any],
+                 on_failure: Callable[[WriterFailed], None]):
+        """``on_failure`` hears once that the process is gone (what it had is lost)."""
+        super().__init__(later)
+        self.on_failure, self.failed = on_failure, False
+        context = multiprocessing.get_context("spawn")  # a fork would copy the reactor and its sockets
+        self.tasks = context.Queue()  # put() never blocks the reactor: a feeder thread does the writing
+        self.results = context.Queue()
+        self.process = context.Process(target=_serve, args=(db_path, self.tasks, self.results),
+                                       name="gkwatch-writer", daemon=True)
+        self.process.start()
+
+    def send(self, batch: list) -> bool:
+        if not self.process.is_alive():   # nothing can store them now; the next run fetches them again
             if not self.failed:
                 self.failed = True
                 self.on_failure(self._gone())
-            return
-        if self.pending:
-            self.tasks.put(self.pending)
-            self.pending = []
+            return True
+        self.tasks.put(batch)
+        return True
 
     def call(self, function: Callable[..., Any], *args) -> Any:
         """``function(db, *args)`` after everything submitted before it, waiting for its result."""
