@@ -41,7 +41,7 @@ from .writer_process import BatchedWrites
 logger = logging.getLogger(__name__)
 PREFIX = "gkwatch"
 ALIVE_SECONDS = 15          # a worker silent this long is taken for dead: its sites go back
-REPLY_SECONDS = 120         # how long a worker waits for a read or a call before giving up
+REPLY_SECONDS = 120         # how long a worker waits for a read before giving up
 READ_SECONDS = 10           # a read not answered in this time is asked again
 
 
@@ -91,8 +91,9 @@ def sites_of(agencies: list[dict]) -> list[list[str]]:
 
 
 class RedisStorage(BatchedWrites):
-    """What a worker's crawl reads and writes, sent to the coordinator: the interface of
-    ``crawlers.writer_process.StorageWriter`` (``submit``, ``flush``, ``call``, ``close``) and ``read``."""
+    """What a worker's crawl reads and writes, sent to the coordinator: ``submit``, ``flush`` and
+    ``close`` as ``crawlers.writer_process.StorageWriter``; ``read`` at once; ``ask`` and ``answer`` for
+    what must come after the writes sent before it."""
 
     def __init__(self, server, worker: str, later: Callable[[float, Callable[[], None]], Any]):
         super().__init__(later)
@@ -130,12 +131,6 @@ class RedisStorage(BatchedWrites):
         if not ok:
             raise value
         return True, value
-
-    def call(self, function: Callable[..., Any], *args) -> Any:
-        ready, value = self.answer(self.ask(function, *args), wait=REPLY_SECONDS)
-        if not ready:
-            raise TimeoutError(f"协调进程 {REPLY_SECONDS} 秒内未答复 (the coordinator did not answer in {REPLY_SECONDS} s)")
-        return value
 
     def read(self, function: Callable[..., Any], *args) -> Any:
         """``function(db, *args)`` on the coordinator's read-only connection, answered at once; asked

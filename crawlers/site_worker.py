@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from scrapy import signals
@@ -18,7 +18,6 @@ from scrapy_redis.queue import PriorityQueue
 from twisted.internet import task
 
 from core import exit_codes
-from core.clock import iso
 from storage import records
 
 from .cluster import ALIVE_SECONDS, Claims, connect
@@ -54,7 +53,6 @@ class Site:
     agency_ids: list[str]
     verify: str | None = None   # the reply key of its removal query, while it is asked
     verified: bool = False
-    claimed_at: str = field(default_factory=iso)
 
 
 class SiteWorker:
