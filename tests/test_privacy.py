@@ -49,7 +49,7 @@ def test_look_alike_numbers_are_not_personal():
     text = (f"订单号：{ID_A}；银行卡号 6222021234567890123；卡 6217002870001234；"
             f"编号 {WRONG_CHECK}、{BAD_BIRTH}、{FUTURE}、{NO_PROVINCE}；日期 20240105、2024010512345；"
             "固定电话 0551-62345678；流水 1381234567890；统一社会信用代码 91340100MA2N0X1234；"
-            "金额 13812345678.00 元")
+            "金额 13812345678.00 元；附件 /attach/0/4cfd970710d13436625454d6a06933e1.pdf")
     assert find_personal_numbers(text, today=TODAY) == []
 
 
